@@ -1,0 +1,1 @@
+"""customer-chat: the XMPP bridge component, the api, extauth and the CLI."""

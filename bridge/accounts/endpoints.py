@@ -1,0 +1,90 @@
+"""Routes of the accounts domain: guest start, login, logout, me, extauth."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, status
+
+from bridge.accounts import service, tokens
+from bridge.accounts.repository import User
+from bridge.accounts.schemas import (
+    ExtauthIn,
+    ExtauthOut,
+    GuestIn,
+    LoginIn,
+    SessionOut,
+    UserOut,
+    XmppAccount,
+)
+from bridge.api.deps import AppSettings, CurrentUser, DbConn
+from bridge.settings import Settings
+
+router = APIRouter()
+
+
+def session_for(user: User, settings: Settings) -> SessionOut:
+    """Mint a session token and say where to log into XMPP with it."""
+    return SessionOut(
+        user=UserOut.of(user),
+        token=tokens.mint(user.id, user.role, settings.jwt_secret),
+        xmpp=XmppAccount(
+            jid=f"{user.localpart}@{settings.xmpp_domain}",
+            websocket_url=settings.public_websocket_url,
+            domain=settings.xmpp_domain,
+        ),
+    )
+
+
+@router.post("/api/auth/guest", status_code=status.HTTP_201_CREATED)
+def start_as_guest(body: GuestIn, conn: DbConn, settings: AppSettings) -> SessionOut:
+    """Start as a guest customer with a display name."""
+    name = body.display_name.strip()
+    if not name:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the name must not be blank")
+    return session_for(service.create_guest(conn, display_name=name), settings)
+
+
+@router.post("/api/auth/login")
+def login(body: LoginIn, conn: DbConn, settings: AppSettings) -> SessionOut:
+    """Sign in with email (or staff username) and password."""
+    user = service.authenticate(conn, login=body.email, password=body.password)
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong email or password")
+    return session_for(user, settings)
+
+
+@router.post("/api/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(user: CurrentUser, conn: DbConn) -> None:
+    """Revoke every session token of the current user."""
+    service.revoke_tokens(conn, user)
+
+
+@router.get("/api/me")
+def me(user: CurrentUser) -> UserOut:
+    """The signed-in user."""
+    return UserOut.of(user)
+
+
+@router.post("/internal/extauth", include_in_schema=False)
+def extauth(
+    body: ExtauthIn,
+    conn: DbConn,
+    settings: AppSettings,
+    x_extauth_secret: Annotated[str, Header()] = "",
+) -> ExtauthOut:
+    """Answer ejabberd's extauth program (which presents the shared secret)."""
+    if not hmac.compare_digest(x_extauth_secret, settings.extauth_secret):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong extauth secret")
+    if body.server != settings.xmpp_domain:
+        return ExtauthOut(ok=False)
+    if body.command == "auth":
+        ok = service.check_xmpp_login(
+            conn, localpart=body.user, password=body.password, secret=settings.jwt_secret
+        )
+    elif body.command == "isuser":
+        ok = service.user_exists(conn, localpart=body.user)
+    else:
+        ok = False  # registration and password changes go through the api, not XMPP
+    return ExtauthOut(ok=ok)

@@ -1,0 +1,93 @@
+"""All SQL of the accounts domain."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Row, insert, or_, select
+
+from bridge.db import users
+
+
+@dataclass(frozen=True)
+class User:
+    """A customer or a staff member."""
+
+    id: uuid.UUID
+    username: str | None
+    email: str | None
+    display_name: str
+    role: str
+    password_hash: str | None
+    disabled: bool
+    tokens_valid_after: datetime | None
+    created_at: datetime
+
+    @property
+    def is_staff(self) -> bool:
+        """Supporters and admins."""
+        return self.role in ("supporter", "admin")
+
+    @property
+    def localpart(self) -> str:
+        """The JID localpart: staff have readable names, customers their uuid."""
+        return self.username if self.is_staff and self.username else str(self.id)
+
+
+def _user(row: Row[tuple[object, ...]] | None) -> User | None:
+    return None if row is None else User(**row._mapping)
+
+
+def get(conn: Connection, user_id: uuid.UUID) -> User | None:
+    """Return the user with this id."""
+    return _user(conn.execute(select(users).where(users.c.id == user_id)).first())
+
+
+def get_by_login(conn: Connection, login: str) -> User | None:
+    """Return the user whose email or username is `login` (case-insensitive)."""
+    login = login.strip().lower()
+    query = select(users).where(or_(users.c.email == login, users.c.username == login))
+    return _user(conn.execute(query).first())
+
+
+def get_by_localpart(conn: Connection, localpart: str) -> User | None:
+    """Return the user an XMPP localpart names (a staff username or a customer uuid)."""
+    try:
+        return get(conn, uuid.UUID(localpart))
+    except ValueError:
+        return _user(conn.execute(select(users).where(users.c.username == localpart)).first())
+
+
+def create(
+    conn: Connection,
+    *,
+    display_name: str,
+    role: str,
+    username: str | None = None,
+    email: str | None = None,
+    password_hash: str | None = None,
+) -> User:
+    """Insert a user and return it."""
+    row = conn.execute(
+        insert(users)
+        .values(
+            id=uuid.uuid4(),
+            username=username,
+            email=email,
+            display_name=display_name,
+            role=role,
+            password_hash=password_hash,
+        )
+        .returning(users)
+    ).first()
+    user = _user(row)
+    assert user is not None
+    return user
+
+
+def list_staff(conn: Connection) -> list[User]:
+    """Return every enabled supporter and admin."""
+    query = select(users).where(users.c.role.in_(("supporter", "admin")), ~users.c.disabled)
+    return [User(**row._mapping) for row in conn.execute(query)]

@@ -1,0 +1,1 @@
+"""The HTTP api (FastAPI) and the web pages it serves."""

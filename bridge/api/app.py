@@ -1,0 +1,72 @@
+"""The FastAPI application: routers, error answers, security headers, metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response, status
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+
+from bridge.accounts import endpoints as accounts
+from bridge.accounts.passwords import PasswordRejected
+from bridge.accounts.service import AccountError
+from bridge.api import health, pages
+from bridge.chats import endpoints as chats
+from bridge.chats.service import ChatNotFound
+from bridge.chats.states import InvalidTransition
+from bridge.settings import Settings
+
+ERRORS: dict[type[Exception], int] = {
+    ChatNotFound: status.HTTP_404_NOT_FOUND,
+    InvalidTransition: status.HTTP_409_CONFLICT,
+    PasswordRejected: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    AccountError: status.HTTP_422_UNPROCESSABLE_CONTENT,
+}
+
+
+def create_app(settings: Settings, engine: Engine) -> FastAPI:
+    """Build the api for these settings and database."""
+    app = FastAPI(title="customer-chat", version="0.1.0")
+    app.state.settings = settings
+    app.state.engine = engine
+    for router in (accounts.router, chats.router, health.router, pages.router):
+        app.include_router(router)
+    pages.mount_static(app)
+    for error, code in ERRORS.items():
+        app.add_exception_handler(error, _answer_with(code))
+    app.middleware("http")(_security_headers(settings))
+    return app
+
+
+def _answer_with(code: int) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handler(_: Request, error: Exception) -> Response:
+        return JSONResponse({"detail": str(error)}, status_code=code)
+
+    return handler
+
+
+def _security_headers(
+    settings: Settings,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    ws = settings.public_websocket_url
+    policy = (
+        f"default-src 'self'; connect-src 'self' {ws}; img-src 'self' data:; "
+        "style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
+
+    async def add_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Content-Security-Policy"] = policy
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        health.observe(request.method, path, response.status_code, time.perf_counter() - started)
+        return response
+
+    return add_headers

@@ -1,0 +1,1 @@
+"""Chats: one room per conversation, its life cycle and the supporters' queue."""

@@ -1,0 +1,88 @@
+"""Routes of the chats domain."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from sqlalchemy import Engine
+
+from bridge.accounts.repository import User
+from bridge.api.deps import AppSettings, CurrentSupporter, CurrentUser, DbConn, get_engine
+from bridge.chats import repository, service
+from bridge.chats.schemas import ChatIn, ChatOut, MessageOut
+from bridge.chats.states import Status
+from bridge.db import Database
+from bridge.messages import repository as message_log
+
+router = APIRouter(prefix="/api/chats")
+
+ROOM_READY_TIMEOUT = 10.0
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_chat(
+    body: ChatIn,
+    user: CurrentUser,
+    settings: AppSettings,
+    engine: Annotated[Engine, Depends(get_engine)],
+) -> ChatOut:
+    """Open a chat; answers once its room exists and the customer may join it."""
+    if user.is_staff:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only customers open chats")
+    db = Database(engine)
+    chat = await db.run(
+        lambda conn: service.create(
+            conn, customer=user, subject=body.subject.strip(), room_service=settings.muc_service
+        )
+    )
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + ROOM_READY_TIMEOUT
+    while not chat.room_ready:
+        if loop.time() > deadline:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "the chat service is not reachable right now; please try again shortly",
+            )
+        await asyncio.sleep(0.05)
+        chat = await db.run(repository.get, chat.id) or chat
+    return ChatOut.of(chat)
+
+
+@router.get("")
+def list_chats(
+    user: CurrentUser, conn: DbConn, status: Annotated[Status | None, Query()] = None
+) -> list[ChatOut]:
+    """Chats oldest first: supporters see all, customers their own."""
+    return [ChatOut.of(chat) for chat in service.list_visible(conn, user=user, status=status)]
+
+
+@router.get("/{chat_id}")
+def get_chat(chat_id: uuid.UUID, user: CurrentUser, conn: DbConn) -> ChatOut:
+    """One chat."""
+    return ChatOut.of(_visible(conn, chat_id, user))
+
+
+@router.get("/{chat_id}/messages")
+def chat_messages(chat_id: uuid.UUID, user: CurrentUser, conn: DbConn) -> list[MessageOut]:
+    """The chat's messages from the log, in order."""
+    chat = _visible(conn, chat_id, user)
+    return [MessageOut.model_validate(row) for row in message_log.list_for_chat(conn, chat.id)]
+
+
+@router.post("/{chat_id}/take")
+def take_chat(chat_id: uuid.UUID, supporter: CurrentSupporter, conn: DbConn) -> ChatOut:
+    """Take a waiting chat, or take over one another supporter holds."""
+    return ChatOut.of(service.take(conn, chat_id=chat_id, supporter=supporter))
+
+
+@router.post("/{chat_id}/end")
+def end_chat(chat_id: uuid.UUID, supporter: CurrentSupporter, conn: DbConn) -> ChatOut:
+    """End a chat."""
+    return ChatOut.of(service.end(conn, chat_id=chat_id, by=supporter))
+
+
+def _visible(conn: DbConn, chat_id: uuid.UUID, user: User) -> repository.Chat:
+    return service.get_visible(conn, chat_id=chat_id, user=user)

@@ -1,0 +1,70 @@
+"""Request and response models of the chats api."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from bridge.chats.repository import Chat
+
+
+class PersonRef(BaseModel):
+    """Who is on a chat."""
+
+    id: uuid.UUID
+    display_name: str
+
+
+class ChatOut(BaseModel):
+    """A chat as the api shows it."""
+
+    id: uuid.UUID
+    room_jid: str
+    status: str
+    subject: str
+    customer: PersonRef
+    assignee: PersonRef | None
+    created_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+
+    @classmethod
+    def of(cls, chat: Chat) -> ChatOut:
+        """Describe a chat."""
+        assignee = (
+            PersonRef(id=chat.assignee_id, display_name=chat.assignee_name or "")
+            if chat.assignee_id
+            else None
+        )
+        return cls(
+            id=chat.id,
+            room_jid=chat.room_jid,
+            status=chat.status,
+            subject=chat.subject,
+            customer=PersonRef(id=chat.customer_id, display_name=chat.customer_name),
+            assignee=assignee,
+            created_at=chat.created_at,
+            updated_at=chat.updated_at,
+            ended_at=chat.ended_at,
+        )
+
+
+class ChatIn(BaseModel):
+    """Open a chat."""
+
+    subject: str = Field(default="", max_length=200)
+
+
+class MessageOut(BaseModel):
+    """A logged room message."""
+
+    id: int
+    stanza_id: str
+    origin_id: str | None
+    sender: str
+    sender_name: str
+    kind: str
+    body: str
+    created_at: datetime

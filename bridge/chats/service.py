@@ -1,0 +1,94 @@
+"""Chat actions: each writes the database and queues the event the bridge announces."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Connection, func
+
+from bridge.accounts.repository import User
+from bridge.chats import repository, states
+from bridge.chats.repository import Chat
+from bridge.chats.states import Status
+
+OPEN = (Status.BOT, Status.WAITING, Status.ACTIVE)
+
+
+class ChatNotFound(LookupError):
+    """No such chat, or not one this user may see."""
+
+
+def create(conn: Connection, *, customer: User, subject: str, room_service: str) -> Chat:
+    """Open a chat for a customer; it waits in the queue until a supporter takes it."""
+    chat_id = repository.insert_chat(
+        conn,
+        room_service=room_service,
+        customer_id=customer.id,
+        status=Status.WAITING,
+        subject=subject,
+    )
+    repository.add_event(conn, chat_id, "created")
+    return _get(conn, chat_id)
+
+
+def get_visible(conn: Connection, *, chat_id: uuid.UUID, user: User) -> Chat:
+    """Return the chat if the user may see it: staff all, customers their own."""
+    chat = repository.get(conn, chat_id)
+    if chat is None or not (user.is_staff or chat.customer_id == user.id):
+        raise ChatNotFound("no such chat")
+    return chat
+
+
+def list_visible(conn: Connection, *, user: User, status: Status | None = None) -> list[Chat]:
+    """Return the chats a user may see, oldest first."""
+    return repository.list_chats(
+        conn,
+        statuses=(status,) if status else None,
+        customer_id=None if user.is_staff else user.id,
+    )
+
+
+def queue(conn: Connection) -> list[Chat]:
+    """The waiting chats, oldest first, then the active ones (which can be taken over)."""
+    return repository.list_chats(conn, statuses=(Status.WAITING,)) + repository.list_chats(
+        conn, statuses=(Status.ACTIVE,)
+    )
+
+
+def take(conn: Connection, *, chat_id: uuid.UUID, supporter: User) -> Chat:
+    """Assign the chat to the supporter, taking it over from another if needed."""
+    chat = _get(conn, chat_id, for_update=True)
+    if chat.assignee_id == supporter.id and chat.status is Status.ACTIVE:
+        return chat
+    states.check(chat.status, Status.ACTIVE)
+    repository.update_chat(conn, chat.id, status=Status.ACTIVE, assignee_id=supporter.id)
+    repository.add_event(
+        conn,
+        chat.id,
+        "taken",
+        supporter_id=str(supporter.id),
+        previous_id=str(chat.assignee_id) if chat.assignee_id else None,
+    )
+    return _get(conn, chat.id)
+
+
+def end(conn: Connection, *, chat_id: uuid.UUID, by: User) -> Chat:
+    """End the chat; the customer is told and can start a new one."""
+    chat = _get(conn, chat_id, for_update=True)
+    states.check(chat.status, Status.ENDED)
+    repository.update_chat(conn, chat.id, status=Status.ENDED, ended_at=func.now())
+    repository.add_event(conn, chat.id, "ended", by_id=str(by.id))
+    return _get(conn, chat.id)
+
+
+def held_by(conn: Connection, supporter: User) -> list[Chat]:
+    """The active chats assigned to the supporter, oldest first."""
+    active = repository.list_chats(conn, statuses=(Status.ACTIVE,))
+    return [chat for chat in active if chat.assignee_id == supporter.id]
+
+
+def _get(conn: Connection, chat_id: uuid.UUID, *, for_update: bool = False) -> Chat:
+    chat = repository.get(conn, chat_id, for_update=for_update)
+    if chat is None:
+        raise ChatNotFound("no such chat")
+    return chat

@@ -1,0 +1,99 @@
+"""The `customer-chat` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bridge.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line and run the chosen command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        raise SystemExit(2)
+    args.handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="customer-chat", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+    for name, handler, text in (
+        ("run", _run, "start everything for one machine"),
+        ("api", _api, "run the api and web pages"),
+        ("bridge", _bridge, "run the XMPP bridge component"),
+        ("migrate", _migrate, "apply database migrations"),
+    ):
+        commands.add_parser(name, help=text).set_defaults(handler=handler)
+    extauth = commands.add_parser("extauth", help="ejabberd's external auth program")
+    extauth.add_argument("rest", nargs=argparse.REMAINDER)
+    extauth.set_defaults(handler=_extauth)
+    users = commands.add_parser("users", help="manage staff accounts").add_subparsers()
+    create = users.add_parser("create", help="create a supporter or admin")
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, choices=["supporter", "admin"])
+    create.add_argument("--username")
+    create.add_argument("--display-name")
+    create.add_argument("--password-stdin", action="store_true", required=True,
+                        help="read the password from standard input")
+    create.set_defaults(handler=_create_user)
+    return parser
+
+
+def _run(_: argparse.Namespace) -> None:
+    from bridge.supervisor import run
+
+    run(Settings())
+
+
+def _api(_: argparse.Namespace) -> None:
+    from bridge.processes import run_api
+
+    run_api(Settings())
+
+
+def _bridge(_: argparse.Namespace) -> None:
+    from bridge.processes import run_bridge
+
+    run_bridge(Settings())
+
+
+def _migrate(_: argparse.Namespace) -> None:
+    from bridge import migrate
+    from bridge.db import make_engine
+
+    migrate.upgrade(make_engine(Settings()))
+    print("database is up to date")
+
+
+def _extauth(args: argparse.Namespace) -> None:
+    from bridge import extauth
+
+    extauth.main(args.rest)
+
+
+def _create_user(args: argparse.Namespace) -> None:
+    from bridge import migrate
+    from bridge.accounts import passwords, service
+    from bridge.db import Database, make_engine
+
+    password = sys.stdin.readline().rstrip("\n")
+    engine = make_engine(Settings())
+    migrate.upgrade(engine)
+    try:
+        user = Database(engine).run_sync(
+            lambda conn: service.create_staff(
+                conn, email=args.email, role=args.role, password=password,
+                username=args.username, display_name=args.display_name,
+            )
+        )
+    except (service.AccountError, passwords.PasswordRejected) as error:
+        raise SystemExit(f"error: {error}") from error
+    print(f"created {user.role} {user.username} ({user.email})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""ejabberd's external authentication program: forwards each question to the api.
+
+Standard library only: ejabberd runs it as its own user with `/usr/bin/python3`,
+which may not read the project's virtualenv. Protocol: each request is a 2-byte
+big-endian length and `command:user:server[:password]`; each answer is
+`\\x00\\x02` and `\\x00\\x01` (yes) or `\\x00\\x00` (no).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import struct
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import BinaryIO
+
+log = logging.getLogger("extauth")
+
+
+class Forwarder:
+    """Asks the api's `/internal/extauth` endpoint, presenting the shared secret."""
+
+    def __init__(self, api_url: str, secret: str, timeout: float = 10.0) -> None:
+        self.url = api_url.rstrip("/") + "/internal/extauth"
+        self.secret = secret
+        self.timeout = timeout
+
+    def decide(self, request: str) -> bool:
+        """Answer one protocol request; anything unclear is a no."""
+        parts = request.split(":", 3)  # the password may contain ':'
+        if len(parts) < 3:
+            return False
+        body = {"command": parts[0], "user": parts[1], "server": parts[2]}
+        if len(parts) == 4:
+            body["password"] = parts[3]
+        return self._ask(body)
+
+    def _ask(self, body: dict[str, str]) -> bool:
+        req = urllib.request.Request(  # noqa: S310 - the URL is the local api from our config
+            self.url,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "X-Extauth-Secret": self.secret},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as answer:  # noqa: S310
+                return bool(json.load(answer).get("ok"))
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            log.error("api unreachable for %s: %s", body["command"], type(error).__name__)
+            return False
+
+
+def serve(forwarder: Forwarder, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """Answer requests until ejabberd closes the pipe."""
+    while True:
+        header = stdin.read(2)
+        if len(header) < 2:
+            return
+        (length,) = struct.unpack(">H", header)
+        request = stdin.read(length).decode("utf-8", "replace")
+        ok = forwarder.decide(request)
+        stdout.write(struct.pack(">HH", 2, 1 if ok else 0))
+        stdout.flush()  # without it ejabberd waits 30 s and fails the login
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the program as ejabberd starts it."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--api", required=True, help="base URL of the api")
+    parser.add_argument("--secret-file", required=True, type=Path)
+    parser.add_argument("--log", type=Path, help="error log (stderr goes nowhere)")
+    args = parser.parse_args(argv)
+    if args.log:
+        logging.basicConfig(
+            filename=args.log, level=logging.WARNING, format="%(asctime)s %(message)s"
+        )
+    forwarder = Forwarder(args.api, args.secret_file.read_text().strip())
+    serve(forwarder, sys.stdin.buffer, sys.stdout.buffer)
+
+
+if __name__ == "__main__":
+    main()

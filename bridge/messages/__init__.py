@@ -1,0 +1,1 @@
+"""The message log: every reflected room message, exactly once."""

@@ -1,0 +1,48 @@
+"""The embedded PostgreSQL 16 + pgvector server (`pgserver`), kept in the data dir."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def embedded_url(data_dir: Path) -> str:
+    """Start (or attach to) the embedded server and return a URL for the `customer_chat` db."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime_dir(data_dir)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    pgdata = (data_dir / "postgres").resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    _ensure_database(server, "customer_chat")
+    return str(server.get_uri("customer_chat"))
+
+
+def stop_embedded(data_dir: Path) -> None:
+    """Stop the embedded server if it runs."""
+    import pgserver
+
+    pgdata = (data_dir / "postgres").resolve()
+    if (pgdata / "postmaster.pid").exists():
+        pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+
+
+def _ensure_database(server: object, name: str) -> None:
+    exists = server.psql(  # type: ignore[attr-defined]
+        f"SELECT 1 FROM pg_database WHERE datname = '{name}';"
+    )
+    if "1 row" not in exists:
+        log.info("creating database %s", name)
+        server.psql(f"CREATE DATABASE {name};")  # type: ignore[attr-defined]
+
+
+def _runtime_dir(data_dir: Path) -> Path:
+    path = (data_dir / "run").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path

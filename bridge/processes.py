@@ -1,0 +1,43 @@
+"""The single processes: the api (uvicorn) and the bridge component (asyncio)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import uvicorn
+
+from bridge import logging_setup, migrate
+from bridge.api.app import create_app
+from bridge.db import Database, make_engine
+from bridge.settings import Settings
+
+
+def run_api(settings: Settings) -> None:
+    """Serve the api and the pages until stopped."""
+    logging_setup.setup(settings, "api")
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    app = create_app(settings, engine)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+
+
+def run_bridge(settings: Settings) -> None:
+    """Run the bridge component until SIGTERM or SIGINT."""
+    logging_setup.setup(settings, "bridge")
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    asyncio.run(_serve_bridge(settings, Database(engine)))
+
+
+async def _serve_bridge(settings: Settings, db: Database) -> None:
+    from bridge.routing.component import Bridge
+
+    bridge = Bridge(settings, db)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    bridge.connect()
+    await stop.wait()
+    await bridge.stop()

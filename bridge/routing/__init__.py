@@ -1,0 +1,1 @@
+"""Routing: the bridge component that runs the rooms, the queue and supporters' commands."""

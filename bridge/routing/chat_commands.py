@@ -1,0 +1,49 @@
+"""Render supporters' commands as plain chat: `list`, `take 3`, `end`, `help`."""
+
+from __future__ import annotations
+
+from bridge.accounts.repository import User
+from bridge.chats.service import ChatNotFound
+from bridge.chats.states import InvalidTransition
+from bridge.routing.commands import ChatAction, Command, Listing, numbered
+
+
+async def answer(commands: dict[str, Command], supporter: User, text: str) -> str:
+    """Run the command a chat message names and return the reply text."""
+    words = text.split()
+    command = commands.get(words[0].lower()) if words else None
+    if command is None:
+        unknown = f"Unknown command '{words[0][:40]}'. " if words else ""
+        return unknown + (await _help(commands, supporter))
+    if isinstance(command, Listing):
+        return (await command.run(supporter)).as_text()
+    assert isinstance(command, ChatAction)
+    return await _choose_and_act(command, supporter, words[1:])
+
+
+async def _choose_and_act(command: ChatAction, supporter: User, args: list[str]) -> str:
+    choices = await command.choices(supporter)
+    if not choices:
+        return command.nothing_to_choose
+    if not args:
+        if len(choices) == 1 and command.name == "end":
+            return await _act(command, supporter, choices, 1)
+        return "\n".join([command.choose_prompt, *numbered(choices)])
+    if not args[0].isdigit() or not 1 <= int(args[0]) <= len(choices):
+        return f"There is no chat number {args[0][:20]}. " + "\n".join(
+            [command.choose_prompt, *numbered(choices)]
+        )
+    return await _act(command, supporter, choices, int(args[0]))
+
+
+async def _act(command: ChatAction, supporter: User, choices: list[object], number: int) -> str:
+    try:
+        return await command.act(supporter, choices[number - 1])  # type: ignore[arg-type]
+    except (ChatNotFound, InvalidTransition) as error:
+        return f"Could not {command.name} that chat: {error}"
+
+
+async def _help(commands: dict[str, Command], supporter: User) -> str:
+    helper = commands["help"]
+    assert isinstance(helper, Listing)
+    return (await helper.run(supporter)).as_text()

@@ -1,0 +1,155 @@
+"""Supporters' commands, written once and rendered as XEP-0050 ad-hoc commands and chat replies.
+
+Each command either lists something (`Listing`) or acts on one chat chosen from a
+list (`ChatAction`): `take` picks from the queue, `end` from the supporter's own chats.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bridge.accounts.repository import User
+from bridge.chats import service
+from bridge.chats.repository import Chat
+from bridge.chats.states import Status
+from bridge.db import Database
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a command answers: a title and lines (numbered choices or plain text)."""
+
+    text: str
+    lines: tuple[str, ...] = ()
+
+    def as_text(self) -> str:
+        """The reply as one chat message."""
+        return "\n".join((self.text, *self.lines))
+
+
+class Command(ABC):
+    """A supporter-facing action with its chat word, ad-hoc node and help text."""
+
+    name: str
+    title: str
+    help: str
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+
+class Listing(Command):
+    """A command that only shows something."""
+
+    @abstractmethod
+    async def run(self, supporter: User) -> Reply:
+        """Produce the reply."""
+
+
+class ChatAction(Command):
+    """A command acting on one chat picked from a numbered list."""
+
+    nothing_to_choose: str
+    choose_prompt: str
+
+    @abstractmethod
+    async def choices(self, supporter: User) -> list[Chat]:
+        """The chats the supporter may pick from, in the numbering shown to them."""
+
+    @abstractmethod
+    async def act(self, supporter: User, chat: Chat) -> str:
+        """Carry out the action on the chosen chat and say what happened."""
+
+
+class ListCommand(Listing):
+    """Number the waiting chats (oldest first), then the active ones."""
+
+    name = "list"
+    title = "List waiting chats"
+    help = "list: show the waiting chats, oldest first, and the active ones"
+
+    async def run(self, supporter: User) -> Reply:
+        """Show the queue numbered as `take N` expects it."""
+        chats = await self.db.run(service.queue)
+        if not chats:
+            return Reply("No chats are waiting.")
+        return Reply("Chats (take N to take one):", tuple(numbered(chats)))
+
+
+class TakeCommand(ChatAction):
+    """Take a waiting chat, or take over an active one."""
+
+    name = "take"
+    title = "Take a chat"
+    help = "take N: take chat number N of the list (also takes over an active chat)"
+    nothing_to_choose = "No chats are waiting."
+    choose_prompt = "Which chat? Reply take N:"
+
+    async def choices(self, supporter: User) -> list[Chat]:
+        """The queue as `list` shows it."""
+        return await self.db.run(service.queue)
+
+    async def act(self, supporter: User, chat: Chat) -> str:
+        """Assign the chat to the supporter."""
+        taken = await self.db.run(
+            lambda conn: service.take(conn, chat_id=chat.id, supporter=supporter)
+        )
+        return f"You have the chat with {taken.customer_name}: {taken.room_jid}"
+
+
+class EndCommand(ChatAction):
+    """End one of the supporter's active chats."""
+
+    name = "end"
+    title = "End a chat"
+    help = "end [N]: end your chat (number N of your chats if you have several)"
+    nothing_to_choose = "You have no active chat."
+    choose_prompt = "You have several chats. Reply end N:"
+
+    async def choices(self, supporter: User) -> list[Chat]:
+        """The supporter's active chats."""
+        return await self.db.run(service.held_by, supporter)
+
+    async def act(self, supporter: User, chat: Chat) -> str:
+        """End the chat."""
+        await self.db.run(lambda conn: service.end(conn, chat_id=chat.id, by=supporter))
+        return f"The chat with {chat.customer_name} has ended."
+
+
+class HelpCommand(Listing):
+    """Explain the commands."""
+
+    name = "help"
+    title = "Help"
+    help = "help: this text"
+
+    def __init__(self, db: Database, commands: list[Command]) -> None:
+        super().__init__(db)
+        self.commands = commands
+
+    async def run(self, supporter: User) -> Reply:
+        """List every command with its help text."""
+        return Reply("Commands:", tuple(command.help for command in [*self.commands, self]))
+
+
+def numbered(chats: list[Chat], *, now: datetime | None = None) -> list[str]:
+    """Describe chats as `N) name — subject (status, age)` lines."""
+    now = now or datetime.now(UTC)
+    return [f"{number}) {describe(chat, now)}" for number, chat in enumerate(chats, start=1)]
+
+
+def describe(chat: Chat, now: datetime) -> str:
+    """One line about a chat: who, what, and how long it has waited or who holds it."""
+    subject = f" — {chat.subject}" if chat.subject else ""
+    if chat.status is Status.WAITING:
+        minutes = int((now - chat.created_at).total_seconds() // 60)
+        return f"{chat.customer_name}{subject} (waiting {minutes} min)"
+    return f"{chat.customer_name}{subject} (active, with {chat.assignee_name})"
+
+
+def make_commands(db: Database) -> dict[str, Command]:
+    """Every command by its word."""
+    actions: list[Command] = [ListCommand(db), TakeCommand(db), EndCommand(db)]
+    return {command.name: command for command in [*actions, HelpCommand(db, actions)]}

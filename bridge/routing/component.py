@@ -1,0 +1,153 @@
+"""The bridge: an XMPP component (`support.<domain>`) that runs every chat's room.
+
+It creates rooms, lets customers and supporters in, announces statuses, answers
+supporters' commands (ad-hoc and chat), and logs every room message exactly once,
+back-filling from each room's MAM archive whenever it (re)connects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from slixmpp import JID
+from slixmpp.componentxmpp import ComponentXMPP
+
+from bridge import heartbeats
+from bridge.accounts import repository as accounts
+from bridge.accounts.repository import User
+from bridge.chats import repository as chats
+from bridge.chats.repository import Chat
+from bridge.chats.service import OPEN
+from bridge.db import Database
+from bridge.messages import repository as message_log
+from bridge.routing import adhoc, chat_commands
+from bridge.routing.commands import make_commands
+from bridge.routing.events import ChatEvents
+from bridge.routing.message_log import MessageLog
+from bridge.routing.rooms import Room, Rooms
+from bridge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PLUGINS = ("xep_0030", "xep_0004", "xep_0045", "xep_0050", "xep_0059", "xep_0199",
+           "xep_0203", "xep_0297", "xep_0313", "xep_0359")
+HEARTBEAT_SECONDS = 5.0
+MAM_PAGE = 100
+
+
+class Bridge(ComponentXMPP):  # type: ignore[misc]
+    """The component: rooms, queue, commands and the message log."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        super().__init__(settings.component_jid, settings.component_secret, "127.0.0.1",
+                         settings.xmpp_component_port)
+        for plugin in PLUGINS:
+            self.register_plugin(plugin)
+        self.settings = settings
+        self.db = db
+        self.rooms = Rooms(self, settings.xmpp_domain)
+        self.message_log = MessageLog(db)
+        self.events = ChatEvents(self)
+        self.commands = make_commands(db)
+        self.connected_event = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self.add_event_handler("session_start", self._on_session_start)
+        self.add_event_handler("disconnected", self._on_disconnected)
+        self.add_event_handler("groupchat_message", self._on_room_message)
+        self.add_event_handler("groupchat_presence", self.rooms.note_occupant)
+        self.add_event_handler("message", self._on_direct_message)
+        adhoc.register(self, self.commands, self.identify)
+
+    async def room_for(self, chat: Chat) -> Room:
+        """The chat's joined room, joining (and back-filling) it if needed."""
+        return self.rooms.get(chat.room_jid) or await self._join_and_backfill(chat)
+
+    async def identify(self, jid: JID) -> User | None:
+        """The enabled staff member behind an address, if it is one."""
+        if jid.domain != self.settings.xmpp_domain or not jid.user:
+            return None
+        user = await self.db.run(accounts.get_by_localpart, jid.user)
+        return user if user is not None and user.is_staff and not user.disabled else None
+
+    async def stop(self) -> None:
+        """Write what is queued, leave XMPP and stop the workers."""
+        self._stopping = True
+        await asyncio.wait_for(self.message_log.flush(), 10)
+        self.disconnect()
+        for task in self._tasks:
+            task.cancel()
+
+    async def _on_session_start(self, _: Any) -> None:
+        if not self._tasks:
+            self._tasks = [
+                asyncio.create_task(self.message_log.run()),
+                asyncio.create_task(self.events.run()),
+                asyncio.create_task(self._beat()),
+            ]
+        self.rooms.by_jid.clear()
+        for chat in await self.db.run(chats.list_chats, statuses=OPEN):
+            if chat.room_ready:
+                await self._join_and_backfill(chat)
+        await self.db.run(heartbeats.beat, "bridge")
+        self.connected_event.set()
+        self.events.wake.set()
+        log.info("bridge connected; %d rooms joined", len(self.rooms.by_jid))
+
+    def _on_disconnected(self, _: Any) -> None:
+        self.connected_event.clear()
+        if self._stopping:
+            return
+        log.warning("bridge disconnected from ejabberd; reconnecting")
+        self.connect()
+
+    async def _join_and_backfill(self, chat: Chat) -> Room:
+        room = await self.rooms.join(chat)
+        last = chat.log_cursor
+        async for result in self.plugin["xep_0313"].iterate(
+            jid=room.jid, ifrom=self.rooms.me, rsm={"after": last, "max": MAM_PAGE}
+            if last else {"max": MAM_PAGE},
+        ):
+            archived = result["mam_result"]
+            forwarded = archived["forwarded"]
+            entry = self.rooms.to_log(room, forwarded["stanza"], forwarded["delay"]["stamp"])
+            if entry is not None:
+                self.message_log.add(entry, complete_up_to=False)
+            last = archived["id"]
+        await self.message_log.flush()
+        if last:
+            await self.db.run(message_log.set_cursor, chat.id, last)
+        room.in_sync = True
+        return room
+
+    def _on_room_message(self, message: Any) -> None:
+        room = self.rooms.get(message["from"].bare)
+        if room is None or message.xml.find("{urn:xmpp:delay}delay") is not None:
+            return
+        entry = self.rooms.to_log(room, message)
+        if entry is not None:
+            self.message_log.add(entry, complete_up_to=room.in_sync)
+
+    async def _on_direct_message(self, message: Any) -> None:
+        if message["type"] not in ("chat", "normal") or not message["body"]:
+            return
+        if message["to"].bare != self.boundjid.bare:
+            return  # private messages to the bridge's room nick are not commands
+        supporter = await self.identify(message["from"])
+        if supporter is None:
+            text = "Only supporters can use these commands."
+        else:
+            text = await chat_commands.answer(self.commands, supporter, message["body"][:1000])
+        message.reply(text).send()
+
+    async def _beat(self) -> None:
+        while True:
+            if self.connected_event.is_set():
+                try:
+                    await self.db.run(heartbeats.beat, "bridge")
+                except Exception as error:
+                    log.warning("heartbeat failed: %s", type(error).__name__)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+

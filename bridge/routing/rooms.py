@@ -1,0 +1,123 @@
+"""The chat rooms as the bridge sees them: creating, joining, members, announcements."""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from slixmpp import JID
+
+from bridge.chats.repository import Chat
+from bridge.chats.states import ANNOUNCEMENT, Status
+from bridge.messages.repository import LoggedMessage
+
+NS = "urn:customer-chat:0"
+BRIDGE_NICK = "Support"
+ROOM_CONFIG = {
+    "muc#roomconfig_persistentroom": True,
+    "muc#roomconfig_membersonly": True,
+    "muc#roomconfig_whois": "anyone",
+    "muc#roomconfig_publicroom": False,
+    "mam": True,  # ejabberd's field name for archiving a room
+}
+
+
+@dataclass
+class Room:
+    """A chat's room: who sits in it and whether the log has caught up with it."""
+
+    chat_id: uuid.UUID
+    jid: JID
+    customer_jid: str
+    occupants: dict[str, str] = field(default_factory=dict)
+    in_sync: bool = False
+
+
+class Rooms:
+    """Creates and joins rooms as the bridge occupant and speaks in them."""
+
+    def __init__(self, xmpp: Any, domain: str) -> None:
+        self.xmpp = xmpp
+        self.domain = domain
+        self.me = JID(f"bridge@{xmpp.boundjid.bare}/bridge")
+        self.by_jid: dict[str, Room] = {}
+
+    def get(self, room_jid: str) -> Room | None:
+        """The joined room with this address."""
+        return self.by_jid.get(room_jid)
+
+    async def join(self, chat: Chat) -> Room:
+        """Join the chat's room, creating and configuring it first if it does not exist."""
+        muc = self.xmpp.plugin["xep_0045"]
+        room_jid = JID(chat.room_jid)
+        room = Room(chat.id, room_jid, f"{chat.customer_id}@{self.domain}")
+        room.occupants[BRIDGE_NICK] = self.me.bare
+        self.by_jid[room_jid.bare] = room  # before joining, so occupants' presences are noted
+        presence, *_ = await muc.join_muc_wait(
+            room_jid, BRIDGE_NICK, maxstanzas=0, presence_options={"pfrom": self.me}, timeout=15
+        )
+        if 201 in presence["muc"]["status_codes"]:
+            form = await muc.get_room_config(room_jid, ifrom=self.me)
+            form["type"] = "submit"
+            form.set_values(ROOM_CONFIG)
+            await muc.set_room_config(room_jid, form, ifrom=self.me)
+        await self.add_member(room, room.customer_jid)
+        return room
+
+    async def add_member(self, room: Room, jid: str) -> None:
+        """Let a user into the members-only room."""
+        await self.xmpp.plugin["xep_0045"].set_affiliation(
+            room.jid, "member", jid=JID(jid), ifrom=self.me
+        )
+
+    def announce(self, room: Room, status: Status, origin_id: str) -> None:
+        """Tell the room a status change: the customer's text plus the `<status/>` element."""
+        message = self.xmpp.make_message(
+            mto=room.jid, mbody=ANNOUNCEMENT[status], mtype="groupchat", mfrom=self.me
+        )
+        message.xml.append(ET.Element(f"{{{NS}}}status", value=str(status)))
+        message["origin_id"]["id"] = origin_id
+        message.send()
+
+    def note_occupant(self, presence: Any) -> None:
+        """Remember which real address stands behind a nick (rooms are non-anonymous)."""
+        room = self.by_jid.get(presence["from"].bare)
+        real = presence["muc"]["jid"]
+        if room is not None and real.bare:
+            room.occupants[presence["from"].resource] = real.bare
+
+    def to_log(self, room: Room, message: Any, created_at: datetime | None = None) -> (
+        LoggedMessage | None
+    ):
+        """Describe a reflected room message for the log (None if it is not one)."""
+        stanza_id = message["stanza_id"]
+        if not message["body"] or not stanza_id["id"] or stanza_id["by"] != room.jid.bare:
+            return None
+        nick = message["from"].resource
+        sender = room.occupants.get(nick) or _real_jid(message) or f"{room.jid.bare}/{nick}"
+        return LoggedMessage(
+            chat_id=room.chat_id,
+            stanza_id=stanza_id["id"],
+            origin_id=message["origin_id"]["id"] or None,
+            sender=sender,
+            sender_name=nick,
+            kind=self._kind(room, sender),
+            body=message["body"],
+            created_at=created_at or datetime.now(UTC),
+        )
+
+    def _kind(self, room: Room, sender: str) -> str:
+        if sender == room.customer_jid:
+            return "customer"
+        if sender in (self.me.bare, self.xmpp.boundjid.bare):
+            return "system"
+        return "supporter"
+
+
+def _real_jid(message: Any) -> str | None:
+    item = message.xml.find("{http://jabber.org/protocol/muc#user}x/"
+                            "{http://jabber.org/protocol/muc#user}item")
+    return JID(item.get("jid")).bare if item is not None and item.get("jid") else None

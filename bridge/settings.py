@@ -1,0 +1,93 @@
+"""One typed settings object, read from `CUSTOMER_CHAT_*` variables and `.env`."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a process of customer-chat can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CUSTOMER_CHAT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Path("var")
+    log_dir: Path = Path("logs")
+    database_url: str | None = None
+    xmpp_domain: str = "chat.localhost"
+    xmpp_host: str = "127.0.0.1"
+    xmpp_port: int = 5222
+    xmpp_http_port: int = 5280
+    xmpp_component_port: int = 5347
+    xmpp_admin_port: int = 5281
+    websocket_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, validation_alias=AliasChoices("CUSTOMER_CHAT_PORT", "PORT"))
+    secret_key: str | None = None
+    allowed_origins: str = ""
+    ejabberdctl: str = "/usr/sbin/ejabberdctl"
+    ejabberd_node: str = "customerchat@localhost"
+    demo: bool = True
+
+    @property
+    def component_jid(self) -> str:
+        """The bridge's component address."""
+        return f"support.{self.xmpp_domain}"
+
+    @property
+    def muc_service(self) -> str:
+        """The MUC service holding one room per chat."""
+        return f"conference.{self.xmpp_domain}"
+
+    @property
+    def public_websocket_url(self) -> str:
+        """Where browsers open XMPP over WebSocket."""
+        return self.websocket_url or f"ws://127.0.0.1:{self.xmpp_http_port}/xmpp-websocket"
+
+    @property
+    def api_url(self) -> str:
+        """The api as reached from this machine (extauth, readiness)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def web_origins(self) -> list[str]:
+        """Origins allowed to open the WebSocket: the api's own pages and configured ones."""
+        own = [f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"]
+        configured = [o.strip().lower() for o in self.allowed_origins.split(",") if o.strip()]
+        return own + configured
+
+    @cached_property
+    def jwt_secret(self) -> str:
+        """The token signing key: configured, or generated once into the data dir."""
+        return self.secret_key or read_or_create_secret(self.data_dir / "secrets" / "jwt")
+
+    @cached_property
+    def component_secret(self) -> str:
+        """The shared secret between ejabberd and the bridge component."""
+        return read_or_create_secret(self.data_dir / "secrets" / "component")
+
+    @cached_property
+    def extauth_secret(self) -> str:
+        """The shared secret the extauth program presents to the api."""
+        return read_or_create_secret(self.data_dir / "secrets" / "extauth")
+
+
+def read_or_create_secret(path: Path) -> str:
+    """Return the secret stored at `path`, creating 256 random bits there first if needed."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        candidate = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        candidate.write_text(secrets.token_urlsafe(32))
+        candidate.chmod(0o600)
+        try:
+            path.hardlink_to(candidate)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+        candidate.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""The private ejabberd instance: its rendered configuration and its control."""

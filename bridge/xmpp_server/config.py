@@ -1,0 +1,115 @@
+"""Render `ejabberd/ejabberd.yml.in` and everything ejabberd needs into the data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from bridge import extauth
+from bridge.settings import Settings
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "ejabberd" / "ejabberd.yml.in"
+SYSTEM_CTL_CFG = Path("/etc/ejabberd/ejabberdctl.cfg")
+EJABBERD_USER = "ejabberd"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the private instance keeps its files."""
+
+    root: Path
+
+    @property
+    def etc(self) -> Path:
+        """Configuration folder."""
+        return self.root / "etc"
+
+    @property
+    def logs(self) -> Path:
+        """ejabberd's own logs."""
+        return self.root / "log"
+
+    @property
+    def spool(self) -> Path:
+        """Mnesia database (rooms, MAM)."""
+        return self.root / "spool"
+
+    @property
+    def config(self) -> Path:
+        """The rendered ejabberd.yml."""
+        return self.etc / "ejabberd.yml"
+
+
+def layout_for(settings: Settings) -> Layout:
+    """The instance's folders inside the data dir."""
+    return Layout((settings.data_dir / "ejabberd").resolve())
+
+
+def render(settings: Settings) -> Layout:
+    """Write the config, ejabberdctl.cfg, extauth program and its secret; fix ownership."""
+    layout = layout_for(settings)
+    for folder in (layout.etc, layout.logs, layout.spool):
+        folder.mkdir(parents=True, exist_ok=True)
+    program = layout.root / "extauth.py"
+    shutil.copyfile(extauth.__file__, program)
+    program.chmod(0o644)
+    secret_file = layout.etc / "extauth.secret"
+    secret_file.write_text(settings.extauth_secret)
+    secret_file.chmod(0o600)
+    layout.config.write_text(render_yaml(settings, layout, program, secret_file))
+    layout.config.chmod(0o600)
+    _write_ctl_cfg(layout)
+    _hand_to_ejabberd_user(settings.data_dir, layout)
+    return layout
+
+
+def render_yaml(settings: Settings, layout: Layout, program: Path, secret_file: Path) -> str:
+    """Fill the template with these settings."""
+    extauth_program = (
+        f"/usr/bin/python3 {program} --api {settings.api_url} "
+        f"--secret-file {secret_file} --log {layout.logs / 'extauth.log'}"
+    )
+    values = {
+        "domain": settings.xmpp_domain,
+        "bind_ip": settings.xmpp_host,
+        "c2s_port": settings.xmpp_port,
+        "component_port": settings.xmpp_component_port,
+        "http_port": settings.xmpp_http_port,
+        "admin_port": settings.xmpp_admin_port,
+        "component_secret": settings.component_secret,
+        "extauth_program": extauth_program,
+        "websocket_origins": json.dumps(settings.web_origins),
+    }
+    return string.Template(TEMPLATE.read_text()).substitute(values)
+
+
+def _write_ctl_cfg(layout: Layout) -> None:
+    # The system file points at /etc/ejabberd's config; drop that so ours is used.
+    lines = []
+    if SYSTEM_CTL_CFG.exists():
+        lines = [
+            line
+            for line in SYSTEM_CTL_CFG.read_text().splitlines()
+            if not line.startswith(("EJABBERD_CONFIG_PATH=", "EJABBERD_PID_PATH="))
+        ]
+    lines.append("INET_DIST_INTERFACE=127.0.0.1")
+    (layout.etc / "ejabberdctl.cfg").write_text("\n".join(lines) + "\n")
+    inetrc = Path("/etc/ejabberd/inetrc")
+    if inetrc.exists():
+        shutil.copyfile(inetrc, layout.etc / "inetrc")
+
+
+def _hand_to_ejabberd_user(data_dir: Path, layout: Layout) -> None:
+    # As root, ejabberdctl runs the node as `ejabberd`: it must own its folders
+    # and be able to reach them through the data dir.
+    if os.geteuid() != 0:
+        return
+    account = pwd.getpwnam(EJABBERD_USER)
+    data_dir.resolve().chmod(0o711)
+    for path in [layout.root, *layout.root.rglob("*")]:
+        os.chown(path, account.pw_uid, account.pw_gid)

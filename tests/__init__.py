@@ -1,0 +1,1 @@
+"""Tests of customer-chat, mirroring the source tree."""

@@ -1,0 +1,130 @@
+"""Fixtures: one real stack (PostgreSQL, ejabberd, api, bridge) per test session."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+from bridge.accounts import service as accounts
+from bridge.accounts.repository import User
+from tests.stack import Stack, ejabberd_missing_reason, start_stack, stop_stack
+from tests.xmpp import Client
+
+T = TypeVar("T")
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test that cannot run here, or fail it when CI requires everything."""
+    if REQUIRE_ALL:
+        pytest.fail(f"REQUIRE_ALL=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    """The running stack shared by the integration tests."""
+    reason = ejabberd_missing_reason()
+    if reason:
+        skip_or_fail(reason)
+    running = start_stack()
+    yield running
+    stop_stack(running)
+
+
+@dataclass
+class Person:
+    """A user of the stack with what they need to log in."""
+
+    user_id: str
+    name: str
+    jid: str
+    password: str
+    token: str
+
+
+@pytest.fixture
+def make_supporter(stack: Stack) -> Callable[..., Person]:
+    """Create a supporter account and sign them in over the api."""
+
+    def create(name: str = "Sam", role: str = "supporter") -> Person:
+        username = f"{name.lower()}{uuid.uuid4().hex[:6]}"
+        password = f"pw-{uuid.uuid4().hex}"
+        user: User = stack.db.run_sync(
+            lambda conn: accounts.create_staff(
+                conn, email=f"{username}@example.com", role=role, password=password,
+                username=username, display_name=name,
+            )
+        )
+        session = httpx.post(f"{stack.api}/api/auth/login",
+                             json={"email": username, "password": password}).json()
+        return Person(str(user.id), name, session["xmpp"]["jid"], password, session["token"])
+
+    return create
+
+
+@pytest.fixture
+def make_guest(stack: Stack) -> Callable[[str], Person]:
+    """Start a guest customer over the api."""
+
+    def create(name: str) -> Person:
+        answer = httpx.post(f"{stack.api}/api/auth/guest", json={"display_name": name})
+        answer.raise_for_status()
+        session = answer.json()
+        return Person(session["user"]["id"], name, session["xmpp"]["jid"],
+                      session["token"], session["token"])
+
+    return create
+
+
+def open_chat(stack: Stack, person: Person, subject: str = "") -> dict[str, Any]:
+    """Open a chat as a customer over the api."""
+    answer = httpx.post(f"{stack.api}/api/chats", json={"subject": subject},
+                        headers={"Authorization": f"Bearer {person.token}"}, timeout=20)
+    answer.raise_for_status()
+    chat: dict[str, Any] = answer.json()
+    return chat
+
+
+def logged_messages(
+    stack: Stack, chat_id: str, token: str, at_least: int
+) -> list[dict[str, Any]] | None:
+    """The chat's logged messages once there are at least `at_least` of them."""
+    answer = httpx.get(f"{stack.api}/api/chats/{chat_id}/messages",
+                       headers={"Authorization": f"Bearer {token}"})
+    answer.raise_for_status()
+    rows: list[dict[str, Any]] = answer.json()
+    return rows if len(rows) >= at_least else None
+
+
+async def eventually(check: Callable[[], T | None], timeout: float = 15) -> T:
+    """Poll `check` until it returns a value (not None), or fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (value := check()) is None:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.1)
+    return value
+
+
+@pytest.fixture
+async def connect(stack: Stack) -> AsyncIterator[Callable[[Person], Awaitable[Client]]]:
+    """Log people into XMPP; everyone is disconnected after the test."""
+    clients: list[Client] = []
+
+    async def login(person: Person) -> Client:
+        client = Client(person.jid, person.password)
+        clients.append(client)
+        await client.login(stack.settings.xmpp_port)
+        return client
+
+    yield login
+    for client in clients:
+        await client.logout()

@@ -1,0 +1,150 @@
+"""Real XMPP clients for tests (slixmpp over TCP): customers, supporters, a component view."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import slixmpp
+from slixmpp import JID
+
+NS = "urn:customer-chat:0"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A room message as a client saw it."""
+
+    stanza_id: str
+    origin_id: str
+    nick: str
+    body: str
+    status: str | None
+
+
+def parse(message: Any) -> Seen:
+    """Describe a room message (live or forwarded from MAM)."""
+    status = message.xml.find(f"{{{NS}}}status")
+    return Seen(
+        stanza_id=message["stanza_id"]["id"],
+        origin_id=message["origin_id"]["id"],
+        nick=message["from"].resource,
+        body=message["body"],
+        status=status.get("value") if status is not None else None,
+    )
+
+
+class Client(slixmpp.ClientXMPP):  # type: ignore[misc]
+    """A logged-in user who collects room messages and direct messages."""
+
+    def __init__(self, jid: str, password: str) -> None:
+        super().__init__(jid, password)
+        for plugin in ("xep_0030", "xep_0004", "xep_0045", "xep_0050", "xep_0059",
+                       "xep_0199", "xep_0203", "xep_0297", "xep_0313", "xep_0359"):
+            self.register_plugin(plugin)
+        self.plugin["feature_mechanisms"].unencrypted_plain = True
+        self.enable_starttls = False
+        self.enable_direct_tls = False
+        self.enable_plaintext = True
+        self.room_messages: list[Seen] = []
+        self.direct: list[Any] = []
+        self.changed = asyncio.Event()
+        self.started = asyncio.Event()
+        self.auth_failed = asyncio.Event()
+        self.add_event_handler("session_start", self._on_start)
+        self.add_event_handler("failed_all_auth", lambda _: self.auth_failed.set())
+        self.add_event_handler("groupchat_message", self._on_room_message)
+        self.add_event_handler("message", self._on_message)
+
+    async def login(self, port: int, timeout: float = 15) -> None:
+        """Connect and wait for the session (raises PermissionError on refused auth)."""
+        self.connect(host="127.0.0.1", port=port)
+        done, _ = await asyncio.wait(
+            [asyncio.ensure_future(self.started.wait()),
+             asyncio.ensure_future(self.auth_failed.wait())],
+            timeout=timeout, return_when=asyncio.FIRST_COMPLETED,
+        )
+        if self.auth_failed.is_set():
+            self.disconnect()
+            raise PermissionError(f"login refused for {self.boundjid.bare}")
+        if not self.started.is_set():
+            raise TimeoutError(f"no session for {self.boundjid.bare}")
+
+    async def logout(self) -> None:
+        """Close the stream and wait until the connection is gone."""
+        if self.is_connected():
+            await asyncio.wait_for(self.disconnect(), 10)
+
+    async def join(self, room: str, nick: str) -> None:
+        """Enter a room without history (MAM is the only source of backlog)."""
+        await self.plugin["xep_0045"].join_muc_wait(JID(room), nick, maxstanzas=0, timeout=15)
+
+    def say(self, room: str, body: str, origin_id: str | None = None) -> str:
+        """Send a room message with an origin-id; return the origin-id."""
+        origin = origin_id or str(uuid.uuid4())
+        message = self.make_message(mto=JID(room), mbody=body, mtype="groupchat")
+        message["origin_id"]["id"] = origin
+        message.send()
+        return origin
+
+    def tell(self, to: str, body: str) -> None:
+        """Send a one-to-one chat message."""
+        self.send_message(mto=JID(to), mbody=body, mtype="chat")
+
+    async def wait_for(self, condition: Callable[[], Any], timeout: float = 15) -> Any:
+        """Wait until `condition()` is truthy and return its value."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not (value := condition()):
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise TimeoutError("condition not met in time")
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), min(remaining, 0.5))
+            except TimeoutError:
+                pass
+        return value
+
+    async def reply_to(self, to: str, body: str, timeout: float = 15) -> str:
+        """Send a chat message and wait for the next chat reply from that address."""
+        before = len(self.direct)
+        self.tell(to, body)
+        message = await self.wait_for(
+            lambda: next((m for m in self.direct[before:]
+                          if m["from"].bare == to and m["body"]), None), timeout)
+        return str(message["body"])
+
+    async def history(self, room: str, after: str | None = None) -> list[Seen]:
+        """Every archived room message after a stanza-id, via MAM, in order."""
+        rsm: dict[str, Any] = {"max": 100}
+        if after:
+            rsm["after"] = after
+        found = []
+        async for result in self.plugin["xep_0313"].iterate(jid=JID(room), rsm=rsm):
+            forwarded = result["mam_result"]["forwarded"]["stanza"]
+            seen = parse(forwarded)
+            found.append(Seen(result["mam_result"]["id"], seen.origin_id, seen.nick,
+                              seen.body, seen.status))
+        return found
+
+    def statuses(self) -> list[str]:
+        """The status values announced in rooms so far."""
+        return [m.status for m in self.room_messages if m.status]
+
+    async def _on_start(self, _: Any) -> None:
+        self.send_presence()
+        await self.get_roster()
+        self.started.set()
+
+    def _on_room_message(self, message: Any) -> None:
+        if message.xml.find("{urn:xmpp:delay}delay") is None and message["body"]:
+            self.room_messages.append(parse(message))
+            self.changed.set()
+
+    def _on_message(self, message: Any) -> None:
+        if message["type"] in ("chat", "normal", "headline"):
+            self.direct.append(message)
+            self.changed.set()
