@@ -21,6 +21,22 @@ T = TypeVar("T")
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 
 
+FIGURES: list[str] = []
+
+
+def report(line: str) -> None:
+    """Keep a measured figure for the end-of-run summary."""
+    FIGURES.append(line)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the figures the delivery tests measured."""
+    if FIGURES:
+        terminalreporter.section("delivery figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip a test that cannot run here, or fail it when CI requires everything."""
     if REQUIRE_ALL:

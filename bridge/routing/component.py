@@ -23,6 +23,7 @@ from bridge.chats.service import OPEN
 from bridge.db import Database
 from bridge.messages import repository as message_log
 from bridge.routing import adhoc, chat_commands
+from bridge.routing.archive_reader import archived_after
 from bridge.routing.commands import make_commands
 from bridge.routing.events import ChatEvents
 from bridge.routing.message_log import MessageLog
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 PLUGINS = ("xep_0030", "xep_0004", "xep_0045", "xep_0050", "xep_0059", "xep_0199",
            "xep_0203", "xep_0297", "xep_0313", "xep_0359")
 HEARTBEAT_SECONDS = 5.0
-MAM_PAGE = 100
 
 
 class Bridge(ComponentXMPP):  # type: ignore[misc]
@@ -106,16 +106,11 @@ class Bridge(ComponentXMPP):  # type: ignore[misc]
     async def _join_and_backfill(self, chat: Chat) -> Room:
         room = await self.rooms.join(chat)
         last = chat.log_cursor
-        async for result in self.plugin["xep_0313"].iterate(
-            jid=room.jid, ifrom=self.rooms.me, rsm={"after": last, "max": MAM_PAGE}
-            if last else {"max": MAM_PAGE},
-        ):
-            archived = result["mam_result"]
-            forwarded = archived["forwarded"]
-            entry = self.rooms.to_log(room, forwarded["stanza"], forwarded["delay"]["stamp"])
+        async for stanza_id, message, stamp in archived_after(self, room.jid, self.rooms.me, last):
+            entry = self.rooms.to_log(room, message, stamp, stanza_id)
             if entry is not None:
                 self.message_log.add(entry, complete_up_to=False)
-            last = archived["id"]
+            last = stanza_id
         await self.message_log.flush()
         if last:
             await self.db.run(message_log.set_cursor, chat.id, last)

@@ -89,18 +89,23 @@ class Rooms:
         if room is not None and real.bare:
             room.occupants[presence["from"].resource] = real.bare
 
-    def to_log(self, room: Room, message: Any, created_at: datetime | None = None) -> (
-        LoggedMessage | None
-    ):
-        """Describe a reflected room message for the log (None if it is not one)."""
+    def to_log(
+        self,
+        room: Room,
+        message: Any,
+        created_at: datetime | None = None,
+        archive_id: str | None = None,
+    ) -> LoggedMessage | None:
+        """Describe a room message (live, or from the archive with its id) for the log."""
         stanza_id = message["stanza_id"]
-        if not message["body"] or not stanza_id["id"] or stanza_id["by"] != room.jid.bare:
+        live_id = stanza_id["id"] if stanza_id["by"] == room.jid.bare else None
+        if not message["body"] or not (archive_id or live_id):
             return None
         nick = message["from"].resource
         sender = room.occupants.get(nick) or _real_jid(message) or f"{room.jid.bare}/{nick}"
         return LoggedMessage(
             chat_id=room.chat_id,
-            stanza_id=stanza_id["id"],
+            stanza_id=archive_id or live_id,
             origin_id=message["origin_id"]["id"] or None,
             sender=sender,
             sender_name=nick,

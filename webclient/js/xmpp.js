@@ -33,6 +33,7 @@ export const ConnectionState = Object.freeze({
 const MAX_BACKOFF_MS = 15000;
 const IQ_TIMEOUT_MS = 20000;
 const PING_TIMEOUT_MS = 10000;
+const CONNECT_TIMEOUT_MS = 20000;
 
 /** Make a ws(s):// URL absolute (the api may hand out a path). */
 function webSocketUrl(url) {
@@ -178,6 +179,33 @@ export class ChatClient extends EventTarget {
     });
     this.conn = conn;
     conn.connect(this.jid, this.password, (status, condition) => this._onStatus(conn, status, condition));
+    this._watchHandshake(conn);
+  }
+
+  /**
+   * Strophe has no handshake timeout over WebSocket, and a socket closed
+   * cleanly before the stream is up reports nothing at all: watch for both.
+   */
+  _watchHandshake(conn) {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (conn !== this.conn || this.online) {
+        clearInterval(timer);
+        return;
+      }
+      const socket = conn._proto && conn._proto.socket;
+      const closed = socket && socket.readyState === WebSocket.CLOSED;
+      if (closed || Date.now() - started > CONNECT_TIMEOUT_MS) {
+        clearInterval(timer);
+        this._abandon(conn);
+        try {
+          conn.disconnect('handshake failed');
+        } catch {
+          /* already gone */
+        }
+        this._scheduleReconnect();
+      }
+    }, 1000);
   }
 
   _onStatus(conn, status, condition) {

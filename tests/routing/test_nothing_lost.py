@@ -1,0 +1,107 @@
+"""Delivery guarantees under failure: killed bridge, dropped customer, resent messages."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+
+from tests.conftest import Person, eventually, logged_messages, open_chat, report
+from tests.stack import Stack
+from tests.xmpp import Client
+
+Connect = Callable[[Person], Awaitable[Client]]
+STREAM = 300
+
+
+async def test_log_is_complete_after_bridge_is_killed_mid_stream(
+    stack: Stack, make_guest: Callable[[str], Person], connect: Connect
+) -> None:
+    name = f"Kim {uuid.uuid4().hex[:4]}"
+    kim = make_guest(name)
+    chat = open_chat(stack, kim)
+    customer = await connect(kim)
+    await customer.join(chat["room_jid"], name)
+    sent = [f"message {i:04d}" for i in range(STREAM)]
+    for number, body in enumerate(sent):
+        customer.say(chat["room_jid"], body)
+        if number == STREAM // 3:
+            stack.stop("bridge", signal.SIGKILL)
+            stack.start("bridge")
+        await asyncio.sleep(0.005)
+    reflected = await customer.wait_for(
+        lambda: (mine := [m for m in customer.room_messages if m.nick == name])
+        and len(mine) >= STREAM and mine, timeout=30)
+
+    rows = await eventually(
+        lambda: logged_messages(stack, chat["id"], kim.token, STREAM + 1), timeout=30)
+    logged = [row["body"] for row in rows if row["kind"] == "customer"]
+    duplicates = sum(n - 1 for n in Counter(row["stanza_id"] for row in rows).values())
+    report(f"bridge SIGKILL: sent {len(sent)}, reflected {len(reflected)}, "
+           f"logged {len(logged)}, duplicates {duplicates}, in order {logged == sent}")
+    assert logged == sent
+    assert duplicates == 0
+    stack.wait_ready()
+
+
+async def test_customer_dropped_mid_stream_catches_up_without_gap_or_duplicate(
+    stack: Stack, make_guest: Callable[[str], Person], make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    name = f"Lea {uuid.uuid4().hex[:4]}"
+    lea = make_guest(name)
+    chat = open_chat(stack, lea)
+    room = chat["room_jid"]
+    customer = await connect(lea)
+    await customer.join(room, name)
+    ben = make_supporter("Ben")
+    await stack.db.run(_take, chat["id"], ben.user_id)
+    supporter = await connect(ben)
+    await supporter.wait_for(lambda: any(m["body"] and "You have the chat" in m["body"]
+                                         for m in supporter.direct))
+    await supporter.join(room, "Ben")
+
+    sent = [f"answer {i:03d}" for i in range(150)]
+    for number, body in enumerate(sent):
+        supporter.say(room, body)
+        if number == 50:
+            customer.transport.abort()  # the network drops: no goodbye, no stream close
+        await asyncio.sleep(0.005)
+    seen_live = [m for m in customer.room_messages if m.nick == "Ben"]
+    last_seen = customer.room_messages[-1].stanza_id
+
+    again = await connect(lea)
+    await again.join(room, name)
+    caught_up = [m for m in await again.history(room, after=last_seen) if m.nick == "Ben"]
+    shown = [m.body for m in seen_live] + [m.body for m in caught_up]
+    report(f"customer connection cut: sent {len(sent)}, live {len(seen_live)}, "
+           f"caught up {len(caught_up)}, duplicates {len(shown) - len(set(shown))}, "
+           f"lost {len(set(sent) - set(shown))}")
+    assert shown == sent
+
+
+async def test_resending_with_the_same_origin_id_logs_one_message(
+    stack: Stack, make_guest: Callable[[str], Person], connect: Connect
+) -> None:
+    name = f"Ole {uuid.uuid4().hex[:4]}"
+    ole = make_guest(name)
+    chat = open_chat(stack, ole)
+    customer = await connect(ole)
+    await customer.join(chat["room_jid"], name)
+    origin = customer.say(chat["room_jid"], "is my bike insured?")
+    customer.say(chat["room_jid"], "is my bike insured?", origin_id=origin)
+    customer.say(chat["room_jid"], "hello?")
+    await customer.wait_for(lambda: len([m for m in customer.room_messages if m.nick == name]) == 3)
+    rows = await eventually(lambda: logged_messages(stack, chat["id"], ole.token, 3))
+    assert [r["body"] for r in rows if r["kind"] == "customer"] == ["is my bike insured?", "hello?"]
+
+
+def _take(conn: object, chat_id: str, supporter_id: str) -> None:
+    from bridge.accounts import repository as accounts
+    from bridge.chats import service
+
+    supporter = accounts.get(conn, uuid.UUID(supporter_id))  # type: ignore[arg-type]
+    assert supporter is not None
+    service.take(conn, chat_id=uuid.UUID(chat_id), supporter=supporter)  # type: ignore[arg-type]
