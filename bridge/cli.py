@@ -37,8 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=["supporter", "admin"])
     create.add_argument("--username")
     create.add_argument("--display-name")
-    create.add_argument("--password-stdin", action="store_true", required=True,
-                        help="read the password from standard input")
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input",
+    )
     create.set_defaults(handler=_create_user)
     return parser
 
@@ -86,8 +90,12 @@ def _create_user(args: argparse.Namespace) -> None:
     try:
         user = Database(engine).run_sync(
             lambda conn: service.create_staff(
-                conn, email=args.email, role=args.role, password=password,
-                username=args.username, display_name=args.display_name,
+                conn,
+                email=args.email,
+                role=args.role,
+                password=password,
+                username=args.username,
+                display_name=args.display_name,
             )
         )
     except (service.AccountError, passwords.PasswordRejected) as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -122,11 +123,9 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    async def run(
-        self, work: Callable[..., T], *args: object, **kwargs: object
-    ) -> T:
+    async def run(self, work: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Run `work(conn, *args, **kwargs)` in a thread inside one committed transaction."""
-        return await asyncio.to_thread(self.run_sync, work, *args, **kwargs)
+        return await asyncio.to_thread(functools.partial(self.run_sync, work, *args, **kwargs))
 
     def run_sync(self, work: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Run `work(conn, ...)` in one transaction on the calling thread."""

@@ -26,8 +26,9 @@ def ensure_supporter(conn: Connection, settings: Settings) -> DemoLogin:
     password = read_or_create_secret(settings.data_dir / "secrets" / "demo-supporter")
     user = repository.get_by_login(conn, DEMO_EMAIL)
     if user is None:
-        user = service.create_staff(conn, email=DEMO_EMAIL, role="supporter",
-                                    password=password, display_name="Sam")
+        user = service.create_staff(
+            conn, email=DEMO_EMAIL, role="supporter", password=password, display_name="Sam"
+        )
     return DemoLogin(DEMO_EMAIL, user.username or "sam", password)
 
 

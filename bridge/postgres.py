@@ -19,7 +19,7 @@ def embedded_url(data_dir: Path) -> str:
 
     pgdata = (data_dir / "postgres").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
     _ensure_database(server, "customer_chat")
     return str(server.get_uri("customer_chat"))
 
@@ -30,16 +30,23 @@ def stop_embedded(data_dir: Path) -> None:
 
     pgdata = (data_dir / "postgres").resolve()
     if (pgdata / "postmaster.pid").exists():
-        pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+        pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()  # type: ignore[attr-defined]
 
 
 def _ensure_database(server: object, name: str) -> None:
-    exists = server.psql(  # type: ignore[attr-defined]
-        f"SELECT 1 FROM pg_database WHERE datname = '{name}';"
-    )
-    if "1 row" not in exists:
-        log.info("creating database %s", name)
-        server.psql(f"CREATE DATABASE {name};")  # type: ignore[attr-defined]
+    import psycopg2
+    from psycopg2 import sql
+
+    connection = psycopg2.connect(server.get_uri("postgres"))  # type: ignore[attr-defined]
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cursor.fetchone() is None:
+                log.info("creating database %s", name)
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        connection.close()
 
 
 def _runtime_dir(data_dir: Path) -> Path:

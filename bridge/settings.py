@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -85,9 +86,7 @@ def read_or_create_secret(path: Path) -> str:
         candidate = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
         candidate.write_text(secrets.token_urlsafe(32))
         candidate.chmod(0o600)
-        try:
+        with contextlib.suppress(FileExistsError):  # another process won: use theirs
             path.hardlink_to(candidate)
-        except FileExistsError:
-            pass  # another process created it first: use theirs
         candidate.unlink()
     return path.read_text().strip()

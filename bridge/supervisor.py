@@ -77,10 +77,15 @@ def run(settings: Settings) -> None:
     url = database_url(settings)
     engine = make_engine(settings.model_copy(update={"database_url": url}))
     migrate.upgrade(engine)
-    supporter = Database(engine).run_sync(demo.ensure_supporter, settings) if settings.demo else None
-    env = {**os.environ, "CUSTOMER_CHAT_DATABASE_URL": url,
-           "CUSTOMER_CHAT_DATA_DIR": str(settings.data_dir.resolve()),
-           "CUSTOMER_CHAT_LOG_DIR": str(settings.log_dir.resolve())}
+    supporter = (
+        Database(engine).run_sync(demo.ensure_supporter, settings) if settings.demo else None
+    )
+    env = {
+        **os.environ,
+        "CUSTOMER_CHAT_DATABASE_URL": url,
+        "CUSTOMER_CHAT_DATA_DIR": str(settings.data_dir.resolve()),
+        "CUSTOMER_CHAT_LOG_DIR": str(settings.log_dir.resolve()),
+    }
     pid_dir = (settings.data_dir / "run").resolve()
     pid_dir.mkdir(parents=True, exist_ok=True)
     children = {name: Child(name, env, pid_dir) for name in CHILDREN}

@@ -75,12 +75,17 @@ def make_supporter(stack: Stack) -> Callable[..., Person]:
         password = f"pw-{uuid.uuid4().hex}"
         user: User = stack.db.run_sync(
             lambda conn: accounts.create_staff(
-                conn, email=f"{username}@example.com", role=role, password=password,
-                username=username, display_name=name,
+                conn,
+                email=f"{username}@example.com",
+                role=role,
+                password=password,
+                username=username,
+                display_name=name,
             )
         )
-        session = httpx.post(f"{stack.api}/api/auth/login",
-                             json={"email": username, "password": password}).json()
+        session = httpx.post(
+            f"{stack.api}/api/auth/login", json={"email": username, "password": password}
+        ).json()
         return Person(str(user.id), name, session["xmpp"]["jid"], password, session["token"])
 
     return create
@@ -94,16 +99,21 @@ def make_guest(stack: Stack) -> Callable[[str], Person]:
         answer = httpx.post(f"{stack.api}/api/auth/guest", json={"display_name": name})
         answer.raise_for_status()
         session = answer.json()
-        return Person(session["user"]["id"], name, session["xmpp"]["jid"],
-                      session["token"], session["token"])
+        return Person(
+            session["user"]["id"], name, session["xmpp"]["jid"], session["token"], session["token"]
+        )
 
     return create
 
 
 def open_chat(stack: Stack, person: Person, subject: str = "") -> dict[str, Any]:
     """Open a chat as a customer over the api."""
-    answer = httpx.post(f"{stack.api}/api/chats", json={"subject": subject},
-                        headers={"Authorization": f"Bearer {person.token}"}, timeout=20)
+    answer = httpx.post(
+        f"{stack.api}/api/chats",
+        json={"subject": subject},
+        headers={"Authorization": f"Bearer {person.token}"},
+        timeout=20,
+    )
     answer.raise_for_status()
     chat: dict[str, Any] = answer.json()
     return chat
@@ -113,8 +123,9 @@ def logged_messages(
     stack: Stack, chat_id: str, token: str, at_least: int
 ) -> list[dict[str, Any]] | None:
     """The chat's logged messages once there are at least `at_least` of them."""
-    answer = httpx.get(f"{stack.api}/api/chats/{chat_id}/messages",
-                       headers={"Authorization": f"Bearer {token}"})
+    answer = httpx.get(
+        f"{stack.api}/api/chats/{chat_id}/messages", headers={"Authorization": f"Bearer {token}"}
+    )
     answer.raise_for_status()
     rows: list[dict[str, Any]] = answer.json()
     return rows if len(rows) >= at_least else None

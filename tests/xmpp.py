@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,13 +38,23 @@ def parse(message: Any) -> Seen:
     )
 
 
-class Client(slixmpp.ClientXMPP):  # type: ignore[misc]
+class Client(slixmpp.ClientXMPP):
     """A logged-in user who collects room messages and direct messages."""
 
     def __init__(self, jid: str, password: str) -> None:
         super().__init__(jid, password)
-        for plugin in ("xep_0030", "xep_0004", "xep_0045", "xep_0050", "xep_0059",
-                       "xep_0199", "xep_0203", "xep_0297", "xep_0313", "xep_0359"):
+        for plugin in (
+            "xep_0030",
+            "xep_0004",
+            "xep_0045",
+            "xep_0050",
+            "xep_0059",
+            "xep_0199",
+            "xep_0203",
+            "xep_0297",
+            "xep_0313",
+            "xep_0359",
+        ):
             self.register_plugin(plugin)
         self.plugin["feature_mechanisms"].unencrypted_plain = True
         self.enable_starttls = False
@@ -62,10 +73,13 @@ class Client(slixmpp.ClientXMPP):  # type: ignore[misc]
     async def login(self, port: int, timeout: float = 15) -> None:
         """Connect and wait for the session (raises PermissionError on refused auth)."""
         self.connect(host="127.0.0.1", port=port)
-        done, _ = await asyncio.wait(
-            [asyncio.ensure_future(self.started.wait()),
-             asyncio.ensure_future(self.auth_failed.wait())],
-            timeout=timeout, return_when=asyncio.FIRST_COMPLETED,
+        _done, _ = await asyncio.wait(
+            [
+                asyncio.ensure_future(self.started.wait()),
+                asyncio.ensure_future(self.auth_failed.wait()),
+            ],
+            timeout=timeout,
+            return_when=asyncio.FIRST_COMPLETED,
         )
         if self.auth_failed.is_set():
             self.disconnect()
@@ -102,10 +116,8 @@ class Client(slixmpp.ClientXMPP):  # type: ignore[misc]
             if remaining <= 0:
                 raise TimeoutError("condition not met in time")
             self.changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), min(remaining, 0.5))
-            except TimeoutError:
-                pass
         return value
 
     async def reply_to(self, to: str, body: str, timeout: float = 15) -> str:
@@ -113,8 +125,11 @@ class Client(slixmpp.ClientXMPP):  # type: ignore[misc]
         before = len(self.direct)
         self.tell(to, body)
         message = await self.wait_for(
-            lambda: next((m for m in self.direct[before:]
-                          if m["from"].bare == to and m["body"]), None), timeout)
+            lambda: next(
+                (m for m in self.direct[before:] if m["from"].bare == to and m["body"]), None
+            ),
+            timeout,
+        )
         return str(message["body"])
 
     async def history(self, room: str, after: str | None = None) -> list[Seen]:
@@ -126,8 +141,9 @@ class Client(slixmpp.ClientXMPP):  # type: ignore[misc]
         async for result in self.plugin["xep_0313"].iterate(jid=JID(room), rsm=rsm):
             forwarded = result["mam_result"]["forwarded"]["stanza"]
             seen = parse(forwarded)
-            found.append(Seen(result["mam_result"]["id"], seen.origin_id, seen.nick,
-                              seen.body, seen.status))
+            found.append(
+                Seen(result["mam_result"]["id"], seen.origin_id, seen.nick, seen.body, seen.status)
+            )
         return found
 
     def statuses(self) -> list[str]:

@@ -47,7 +47,8 @@ async def create_chat(
                 "the chat service is not reachable right now; please try again shortly",
             )
         await asyncio.sleep(0.05)
-        chat = await db.run(repository.get, chat.id) or chat
+        fresh: repository.Chat | None = await db.run(repository.get, chat.id)
+        chat = fresh or chat
     return ChatOut.of(chat)
 
 

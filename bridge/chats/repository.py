@@ -112,16 +112,16 @@ def list_chats(
 
 def update_chat(conn: Connection, chat_id: uuid.UUID, **values: object) -> None:
     """Change columns of a chat and stamp `updated_at`."""
-    conn.execute(
-        update(chats).where(chats.c.id == chat_id).values(**values, updated_at=func.now())
-    )
+    conn.execute(update(chats).where(chats.c.id == chat_id).values(**values, updated_at=func.now()))
 
 
 def add_event(conn: Connection, chat_id: uuid.UUID, kind: str, **payload: object) -> None:
     """Queue an event for the bridge; it is woken when the transaction commits."""
     conn.execute(insert(chat_events).values(chat_id=chat_id, kind=kind, payload=payload))
-    conn.execute(text("SELECT pg_notify(:channel, :chat)"), {"channel": EVENTS_CHANNEL,
-                                                            "chat": json.dumps(str(chat_id))})
+    conn.execute(
+        text("SELECT pg_notify(:channel, :chat)"),
+        {"channel": EVENTS_CHANNEL, "chat": json.dumps(str(chat_id))},
+    )
 
 
 def pending_events(conn: Connection, *, limit: int = 100) -> list[ChatEvent]:
@@ -137,6 +137,4 @@ def pending_events(conn: Connection, *, limit: int = 100) -> list[ChatEvent]:
 
 def mark_event_done(conn: Connection, event_id: int) -> None:
     """Record that the bridge carried out an event."""
-    conn.execute(
-        update(chat_events).where(chat_events.c.id == event_id).values(done_at=func.now())
-    )
+    conn.execute(update(chat_events).where(chat_events.c.id == event_id).values(done_at=func.now()))

@@ -36,9 +36,7 @@ def insert_many(conn: Connection, rows: list[LoggedMessage]) -> int:
     return int(result.rowcount)
 
 
-def record(
-    conn: Connection, rows: list[LoggedMessage], cursors: dict[uuid.UUID, str]
-) -> int:
+def record(conn: Connection, rows: list[LoggedMessage], cursors: dict[uuid.UUID, str]) -> int:
     """Log messages and move each chat's completeness cursor, in one transaction."""
     inserted = insert_many(conn, rows)
     for chat_id, stanza_id in cursors.items():
@@ -51,7 +49,9 @@ def set_cursor(conn: Connection, chat_id: uuid.UUID, stanza_id: str) -> None:
     conn.execute(update(chats).where(chats.c.id == chat_id).values(log_cursor=stanza_id))
 
 
-def list_for_chat(conn: Connection, chat_id: uuid.UUID, *, limit: int = 500) -> list[dict[str, object]]:
+def list_for_chat(
+    conn: Connection, chat_id: uuid.UUID, *, limit: int = 500
+) -> list[dict[str, object]]:
     """Return a chat's logged messages in order."""
     query = (
         select(messages)

@@ -79,4 +79,3 @@ async def _offer_choices(
 def _done(session: Session, text: str, level: str = "info") -> Session:
     session.update(payload=None, next=None, has_next=False, notes=[(level, text)])
     return session
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bridge.accounts.repository import User
+from bridge.chats.repository import Chat
 from bridge.chats.service import ChatNotFound
 from bridge.chats.states import InvalidTransition
 from bridge.routing.commands import ChatAction, Command, Listing, numbered
@@ -36,9 +37,9 @@ async def _choose_and_act(command: ChatAction, supporter: User, args: list[str])
     return await _act(command, supporter, choices, int(args[0]))
 
 
-async def _act(command: ChatAction, supporter: User, choices: list[object], number: int) -> str:
+async def _act(command: ChatAction, supporter: User, choices: list[Chat], number: int) -> str:
     try:
-        return await command.act(supporter, choices[number - 1])  # type: ignore[arg-type]
+        return await command.act(supporter, choices[number - 1])
     except (ChatNotFound, InvalidTransition) as error:
         return f"Could not {command.name} that chat: {error}"
 

@@ -32,17 +32,31 @@ from bridge.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PLUGINS = ("xep_0030", "xep_0004", "xep_0045", "xep_0050", "xep_0059", "xep_0199",
-           "xep_0203", "xep_0297", "xep_0313", "xep_0359")
+PLUGINS = (
+    "xep_0030",
+    "xep_0004",
+    "xep_0045",
+    "xep_0050",
+    "xep_0059",
+    "xep_0199",
+    "xep_0203",
+    "xep_0297",
+    "xep_0313",
+    "xep_0359",
+)
 HEARTBEAT_SECONDS = 5.0
 
 
-class Bridge(ComponentXMPP):  # type: ignore[misc]
+class Bridge(ComponentXMPP):
     """The component: rooms, queue, commands and the message log."""
 
     def __init__(self, settings: Settings, db: Database) -> None:
-        super().__init__(settings.component_jid, settings.component_secret, "127.0.0.1",
-                         settings.xmpp_component_port)
+        super().__init__(  # type: ignore[no-untyped-call]
+            settings.component_jid,
+            settings.component_secret,
+            "127.0.0.1",
+            settings.xmpp_component_port,
+        )
         for plugin in PLUGINS:
             self.register_plugin(plugin)
         self.settings = settings
@@ -145,4 +159,3 @@ class Bridge(ComponentXMPP):  # type: ignore[misc]
                 except Exception as error:
                     log.warning("heartbeat failed: %s", type(error).__name__)
             await asyncio.sleep(HEARTBEAT_SECONDS)
-

@@ -8,6 +8,7 @@ event done only after acting on it, so a restarted bridge finishes what was left
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 import xml.etree.ElementTree as ET
@@ -52,10 +53,8 @@ class ChatEvents:
                 await self.apply_pending()
             except SQLAlchemyError as error:
                 log.warning("chat events unavailable: %s", type(error).__name__)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
-            except TimeoutError:
-                pass
             self.wake.clear()
 
     async def apply_pending(self) -> None:
@@ -64,8 +63,12 @@ class ChatEvents:
             try:
                 await self.apply(event)
             except XMPP_FAILURES as error:
-                log.warning("event %s (%s) failed: %s; will retry",
-                            event.id, event.kind, type(error).__name__)
+                log.warning(
+                    "event %s (%s) failed: %s; will retry",
+                    event.id,
+                    event.kind,
+                    type(error).__name__,
+                )
                 return
             await self.db.run(chats.mark_event_done, event.id)
 
@@ -102,12 +105,16 @@ class ChatEvents:
         previous = await self._user(payload["previous_id"]) if payload.get("previous_id") else None
         if supporter is None:
             return
-        await self.bridge.rooms.add_member(room, self._jid(supporter))
+        await self.bridge.rooms.add_member(room, str(self._jid(supporter)))
         self.bridge.rooms.announce(room, Status.ACTIVE, origin)
         self._invite(supporter, room, chat, previous)
         if previous is not None and previous.id != supporter.id:
-            self._send(previous, f"{supporter.display_name} took over your chat with "
-                                 f"{chat.customer_name}.", chat, "active")
+            self._send(
+                previous,
+                f"{supporter.display_name} took over your chat with {chat.customer_name}.",
+                chat,
+                "active",
+            )
         await self._tell_staff(chat, "active")
 
     def _invite(self, supporter: User, room: Room, chat: Chat, previous: User | None) -> None:
@@ -117,12 +124,17 @@ class ChatEvents:
         message = self.bridge.make_message(
             mto=self._jid(supporter),
             mbody=f"You have the chat with {chat.customer_name}{took_over}. "
-                  f"Join {room.jid.bare} to answer.",
+            f"Join {room.jid.bare} to answer.",
             mtype="chat",
             mfrom=self.bridge.boundjid,
         )
-        message.xml.append(ET.Element("{jabber:x:conference}x", jid=room.jid.bare,
-                                      reason=f"Chat with {chat.customer_name}"))
+        message.xml.append(
+            ET.Element(
+                "{jabber:x:conference}x",
+                jid=room.jid.bare,
+                reason=f"Chat with {chat.customer_name}",
+            )
+        )
         message.xml.append(_queue_element(chat, "active"))
         message.send()
 
@@ -162,8 +174,9 @@ class ChatEvents:
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
         connection = engine.dialect.connect(*cargs, **cparams)
         connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(f"LISTEN {chats.EVENTS_CHANNEL}")
+        cursor = connection.cursor()
+        cursor.execute(f"LISTEN {chats.EVENTS_CHANNEL}")
+        cursor.close()
         return connection
 
     def _on_notify(self) -> None:

@@ -66,7 +66,8 @@ class MessageLog:
                 return
             except SQLAlchemyError as error:
                 delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
-                log.warning("message log write failed (%s); retrying in %.1fs",
-                            type(error).__name__, delay)
+                log.warning(
+                    "message log write failed (%s); retrying in %.1fs", type(error).__name__, delay
+                )
                 attempt += 1
                 await asyncio.sleep(delay)

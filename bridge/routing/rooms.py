@@ -105,7 +105,7 @@ class Rooms:
         sender = room.occupants.get(nick) or _real_jid(message) or f"{room.jid.bare}/{nick}"
         return LoggedMessage(
             chat_id=room.chat_id,
-            stanza_id=archive_id or live_id,
+            stanza_id=str(archive_id or live_id),
             origin_id=message["origin_id"]["id"] or None,
             sender=sender,
             sender_name=nick,
@@ -123,6 +123,7 @@ class Rooms:
 
 
 def _real_jid(message: Any) -> str | None:
-    item = message.xml.find("{http://jabber.org/protocol/muc#user}x/"
-                            "{http://jabber.org/protocol/muc#user}item")
+    item = message.xml.find(
+        "{http://jabber.org/protocol/muc#user}x/{http://jabber.org/protocol/muc#user}item"
+    )
     return JID(item.get("jid")).bare if item is not None and item.get("jid") else None

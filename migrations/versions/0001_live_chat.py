@@ -45,9 +45,7 @@ def upgrade() -> None:
             "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
         ),
         sa.Column("ended_at", sa.DateTime(timezone=True)),
-        sa.CheckConstraint(
-            "status IN ('bot', 'waiting', 'active', 'ended')", name="chats_status"
-        ),
+        sa.CheckConstraint("status IN ('bot', 'waiting', 'active', 'ended')", name="chats_status"),
     )
     op.create_index("chats_status_created", "chats", ["status", "created_at"])
     op.create_table(

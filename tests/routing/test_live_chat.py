@@ -19,7 +19,9 @@ def number_in_list(reply: str, name: str) -> int:
 
 
 async def test_supporter_takes_chat_from_queue_and_customer_sees_statuses(
-    stack: Stack, make_guest: Callable[[str], Person], make_supporter: Callable[..., Person],
+    stack: Stack,
+    make_guest: Callable[[str], Person],
+    make_supporter: Callable[..., Person],
     connect: Connect,
 ) -> None:
     support = stack.settings.component_jid
@@ -39,8 +41,9 @@ async def test_supporter_takes_chat_from_queue_and_customer_sees_statuses(
     await sam.join(chat["room_jid"], "Sam")
 
     customer.say(chat["room_jid"], "Hello, my frame is cracked")
-    await sam.wait_for(lambda: any(m.body == "Hello, my frame is cracked"
-                                   for m in sam.room_messages))
+    await sam.wait_for(
+        lambda: any(m.body == "Hello, my frame is cracked" for m in sam.room_messages)
+    )
     sam.say(chat["room_jid"], "Sorry to hear! Which bike is it?")
     await customer.wait_for(lambda: any(m.nick == "Sam" for m in customer.room_messages))
 
@@ -48,7 +51,9 @@ async def test_supporter_takes_chat_from_queue_and_customer_sees_statuses(
     assert "has ended" in ended
     await customer.wait_for(lambda: "ended" in customer.statuses())
     assert [m.body for m in customer.room_messages if m.status] == [
-        "Chat active", "Chat was ended by the supporter"]
+        "Chat active",
+        "Chat was ended by the supporter",
+    ]
 
     rows = await eventually(lambda: logged_messages(stack, chat["id"], anna.token, 5))
     assert [r["kind"] for r in rows] == ["system", "system", "customer", "supporter", "system"]

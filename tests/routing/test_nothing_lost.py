@@ -32,22 +32,32 @@ async def test_log_is_complete_after_bridge_is_killed_mid_stream(
             stack.start("bridge")
         await asyncio.sleep(0.005)
     reflected = await customer.wait_for(
-        lambda: (mine := [m for m in customer.room_messages if m.nick == name])
-        and len(mine) >= STREAM and mine, timeout=30)
+        lambda: (
+            (mine := [m for m in customer.room_messages if m.nick == name])
+            and len(mine) >= STREAM
+            and mine
+        ),
+        timeout=30,
+    )
 
     rows = await eventually(
-        lambda: logged_messages(stack, chat["id"], kim.token, STREAM + 1), timeout=30)
+        lambda: logged_messages(stack, chat["id"], kim.token, STREAM + 1), timeout=30
+    )
     logged = [row["body"] for row in rows if row["kind"] == "customer"]
     duplicates = sum(n - 1 for n in Counter(row["stanza_id"] for row in rows).values())
-    report(f"bridge SIGKILL: sent {len(sent)}, reflected {len(reflected)}, "
-           f"logged {len(logged)}, duplicates {duplicates}, in order {logged == sent}")
+    report(
+        f"bridge SIGKILL: sent {len(sent)}, reflected {len(reflected)}, "
+        f"logged {len(logged)}, duplicates {duplicates}, in order {logged == sent}"
+    )
     assert logged == sent
     assert duplicates == 0
     stack.wait_ready()
 
 
 async def test_customer_dropped_mid_stream_catches_up_without_gap_or_duplicate(
-    stack: Stack, make_guest: Callable[[str], Person], make_supporter: Callable[..., Person],
+    stack: Stack,
+    make_guest: Callable[[str], Person],
+    make_supporter: Callable[..., Person],
     connect: Connect,
 ) -> None:
     name = f"Lea {uuid.uuid4().hex[:4]}"
@@ -59,14 +69,16 @@ async def test_customer_dropped_mid_stream_catches_up_without_gap_or_duplicate(
     ben = make_supporter("Ben")
     await stack.db.run(_take, chat["id"], ben.user_id)
     supporter = await connect(ben)
-    await supporter.wait_for(lambda: any(m["body"] and "You have the chat" in m["body"]
-                                         for m in supporter.direct))
+    await supporter.wait_for(
+        lambda: any(m["body"] and "You have the chat" in m["body"] for m in supporter.direct)
+    )
     await supporter.join(room, "Ben")
 
     sent = [f"answer {i:03d}" for i in range(150)]
     for number, body in enumerate(sent):
         supporter.say(room, body)
         if number == 50:
+            assert customer.transport is not None
             customer.transport.abort()  # the network drops: no goodbye, no stream close
         await asyncio.sleep(0.005)
     seen_live = [m for m in customer.room_messages if m.nick == "Ben"]
@@ -76,9 +88,11 @@ async def test_customer_dropped_mid_stream_catches_up_without_gap_or_duplicate(
     await again.join(room, name)
     caught_up = [m for m in await again.history(room, after=last_seen) if m.nick == "Ben"]
     shown = [m.body for m in seen_live] + [m.body for m in caught_up]
-    report(f"customer connection cut: sent {len(sent)}, live {len(seen_live)}, "
-           f"caught up {len(caught_up)}, duplicates {len(shown) - len(set(shown))}, "
-           f"lost {len(set(sent) - set(shown))}")
+    report(
+        f"customer connection cut: sent {len(sent)}, live {len(seen_live)}, "
+        f"caught up {len(caught_up)}, duplicates {len(shown) - len(set(shown))}, "
+        f"lost {len(set(sent) - set(shown))}"
+    )
     assert shown == sent
 
 
