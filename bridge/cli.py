@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bridge import extauth
 from bridge.settings import Settings
 
 
@@ -28,9 +29,9 @@ def _parser() -> argparse.ArgumentParser:
         ("migrate", _migrate, "apply database migrations"),
     ):
         commands.add_parser(name, help=text).set_defaults(handler=handler)
-    extauth = commands.add_parser("extauth", help="ejabberd's external auth program")
-    extauth.add_argument("rest", nargs=argparse.REMAINDER)
-    extauth.set_defaults(handler=_extauth)
+    extauth_parser = commands.add_parser("extauth", help="ejabberd's external auth program")
+    extauth.add_arguments(extauth_parser)
+    extauth_parser.set_defaults(handler=extauth.run)
     users = commands.add_parser("users", help="manage staff accounts").add_subparsers()
     create = users.add_parser("create", help="create a supporter or admin")
     create.add_argument("--email", required=True)
@@ -71,12 +72,6 @@ def _migrate(_: argparse.Namespace) -> None:
 
     migrate.upgrade(make_engine(Settings()))
     print("database is up to date")
-
-
-def _extauth(args: argparse.Namespace) -> None:
-    from bridge import extauth
-
-    extauth.main(args.rest)
 
 
 def _create_user(args: argparse.Namespace) -> None:

@@ -66,19 +66,28 @@ def serve(forwarder: Forwarder, stdin: BinaryIO, stdout: BinaryIO) -> None:
         stdout.flush()  # without it ejabberd waits 30 s and fails the login
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the program as ejabberd starts it."""
-    parser = argparse.ArgumentParser(description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The program's options (shared with `customer-chat extauth`)."""
     parser.add_argument("--api", required=True, help="base URL of the api")
     parser.add_argument("--secret-file", required=True, type=Path)
     parser.add_argument("--log", type=Path, help="error log (stderr goes nowhere)")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Serve ejabberd on standard input and output with these options."""
     if args.log:
         logging.basicConfig(
             filename=args.log, level=logging.WARNING, format="%(asctime)s %(message)s"
         )
     forwarder = Forwarder(args.api, args.secret_file.read_text().strip())
     serve(forwarder, sys.stdin.buffer, sys.stdout.buffer)
+
+
+def main() -> None:
+    """Run the program as ejabberd starts it."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_arguments(parser)
+    run(parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -104,9 +104,11 @@ class Client(slixmpp.ClientXMPP):
         message.send()
         return origin
 
-    def tell(self, to: str, body: str) -> None:
-        """Send a one-to-one chat message."""
-        self.send_message(mto=JID(to), mbody=body, mtype="chat")
+    def tell(self, to: str, body: str) -> str:
+        """Send a one-to-one chat message; return its id."""
+        message = self.make_message(mto=JID(to), mbody=body, mtype="chat")
+        message.send()
+        return str(message["id"])
 
     async def wait_for(self, condition: Callable[[], Any], timeout: float = 15) -> Any:
         """Wait until `condition()` is truthy and return its value."""
@@ -121,13 +123,11 @@ class Client(slixmpp.ClientXMPP):
         return value
 
     async def reply_to(self, to: str, body: str, timeout: float = 15) -> str:
-        """Send a chat message and wait for the next chat reply from that address."""
+        """Send a chat message and wait for the answer (not a queue notice) from that address."""
         before = len(self.direct)
         self.tell(to, body)
         message = await self.wait_for(
-            lambda: next(
-                (m for m in self.direct[before:] if m["from"].bare == to and m["body"]), None
-            ),
+            lambda: next((m for m in self.direct[before:] if _is_answer(m, to)), None),
             timeout,
         )
         return str(message["body"])
@@ -164,3 +164,9 @@ class Client(slixmpp.ClientXMPP):
         if message["type"] in ("chat", "normal", "headline"):
             self.direct.append(message)
             self.changed.set()
+
+
+def _is_answer(message: Any, sender: str) -> bool:
+    """A reply to a command, not a notice about the queue."""
+    notice = message.xml.find(f"{{{NS}}}queue")
+    return bool(message["from"].bare == sender and message["body"] and notice is None)

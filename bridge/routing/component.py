@@ -73,7 +73,6 @@ class Bridge(ComponentXMPP):
         self.add_event_handler("groupchat_message", self._on_room_message)
         self.add_event_handler("groupchat_presence", self.rooms.note_occupant)
         self.add_event_handler("message", self._on_direct_message)
-        adhoc.register(self, self.commands, self.identify)
 
     async def room_for(self, chat: Chat) -> Room:
         """The chat's joined room, joining (and back-filling) it if needed."""
@@ -95,6 +94,8 @@ class Bridge(ComponentXMPP):
             task.cancel()
 
     async def _on_session_start(self, _: Any) -> None:
+        # slixmpp's ad-hoc plugin empties the command list whenever a session binds.
+        adhoc.register(self, self.commands, self.identify)
         if not self._tasks:
             self._tasks = [
                 asyncio.create_task(self.message_log.run()),

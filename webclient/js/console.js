@@ -333,7 +333,10 @@ function chatItem(chat) {
   const mine = isMine(chat);
   const waiting = chat.status === 'waiting';
   let meta;
-  if (waiting) meta = `Waiting ${formatSince(chat.updated_at || chat.created_at)}`;
+  if (waiting) {
+    const since = formatSince(chat.updated_at || chat.created_at);
+    meta = since === 'just now' ? 'Waiting < 1 min' : `Waiting ${since}`;
+  }
   else if (mine) meta = 'With you';
   else meta = `With ${chat.assignee ? chat.assignee.display_name : 'nobody'}`;
   const count = unread.get(chat.id) || 0;

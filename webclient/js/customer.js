@@ -128,7 +128,12 @@ function renderStatus() {
   ui.status.textContent = text;
   ui.status.dataset.status = status;
   const ended = status === 'ended';
-  show(ui.ended, ended);
+  if (ended && ui.ended.hidden) {
+    show(ui.ended, true);
+    ui.messages.scrollTop = ui.messages.scrollHeight; // the panel shrank the list
+  } else {
+    show(ui.ended, ended);
+  }
   composer.setEnabled(!ended, ended ? 'This chat has ended' : 'Write a message…');
   if (session.chat.status !== status) {
     session.chat.status = status;

@@ -1,0 +1,153 @@
+"""Signing in over the api: guests, staff, tokens, and what bad input gets back."""
+
+from __future__ import annotations
+
+import time
+import uuid
+import warnings
+from collections.abc import Callable
+
+import httpx
+import jwt
+import pytest
+
+from tests.conftest import Person
+from tests.stack import Stack
+
+
+def me(stack: Stack, token: str) -> httpx.Response:
+    """GET /api/me with a bearer token."""
+    return httpx.get(f"{stack.api}/api/me", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_guest_gets_a_one_hour_token_and_an_xmpp_account(stack: Stack) -> None:
+    answer = httpx.post(f"{stack.api}/api/auth/guest", json={"display_name": "  Mia  "})
+    assert answer.status_code == 201
+    session = answer.json()
+    assert session["user"]["display_name"] == "Mia"
+    assert session["user"]["role"] == "user"
+    assert session["xmpp"]["jid"] == f"{session['user']['id']}@{stack.settings.xmpp_domain}"
+    assert session["xmpp"]["websocket_url"].endswith("/xmpp-websocket")
+    claims = jwt.decode(session["token"], options={"verify_signature": False})
+    assert set(claims) == {"user_id", "role", "exp"}
+    assert 3590 < claims["exp"] - time.time() <= 3600
+    assert me(stack, session["token"]).json()["id"] == session["user"]["id"]
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"display_name": ""}, {"display_name": "   "}, {"display_name": "x" * 81}]
+)
+def test_guest_without_a_usable_name_gets_422(stack: Stack, body: dict[str, str]) -> None:
+    answer = httpx.post(f"{stack.api}/api/auth/guest", json=body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"]
+
+
+def test_html_in_a_name_is_kept_as_text(stack: Stack) -> None:
+    name = "<img src=x onerror=alert(1)>"
+    answer = httpx.post(f"{stack.api}/api/auth/guest", json={"display_name": name})
+    assert answer.json()["user"]["display_name"] == name
+
+
+def test_staff_sign_in_by_email_or_username(
+    stack: Stack, make_supporter: Callable[..., Person]
+) -> None:
+    sam = make_supporter("Sam")
+    username = sam.jid.split("@")[0]
+    for login in (username, f"{username}@example.com", f"  {username.upper()}@EXAMPLE.COM "):
+        answer = httpx.post(
+            f"{stack.api}/api/auth/login", json={"email": login, "password": sam.password}
+        )
+        assert answer.status_code == 200, login
+        assert answer.json()["user"]["role"] == "supporter"
+
+
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("nobody@example.com", "whatever-password"),
+        ("' OR 1=1 --", "' OR 1=1 --"),
+        ("nobody@example.com", "🚲" * 64),
+    ],
+)
+def test_bad_credentials_get_the_same_401(stack: Stack, email: str, password: str) -> None:
+    answer = httpx.post(f"{stack.api}/api/auth/login", json={"email": email, "password": password})
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "wrong email or password"
+
+
+def test_wrong_password_of_a_real_user_gets_the_same_401(
+    stack: Stack, make_supporter: Callable[..., Person]
+) -> None:
+    sam = make_supporter("Sam")
+    answer = httpx.post(
+        f"{stack.api}/api/auth/login", json={"email": sam.jid.split("@")[0], "password": "nope1234"}
+    )
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "wrong email or password"
+
+
+def test_huge_password_gets_422_not_500(stack: Stack) -> None:
+    answer = httpx.post(
+        f"{stack.api}/api/auth/login", json={"email": "a@example.com", "password": "x" * 100_000}
+    )
+    assert answer.status_code == 422
+
+
+def _forged_tokens(stack: Stack, user_id: str) -> list[str]:
+    exp = int(time.time()) + 600
+    good = {"user_id": user_id, "role": "user", "exp": exp}
+    secret = stack.settings.jwt_secret
+    with warnings.catch_warnings():  # short keys are the point of some of these
+        warnings.simplefilter("ignore")
+        return _signed_variants(good, secret, user_id, exp)
+
+
+def _signed_variants(good: dict[str, object], secret: str, user_id: str, exp: int) -> list[str]:
+    return [
+        jwt.encode(good, "another-key-of-sufficient-length-0123456789", "HS256"),
+        jwt.encode(good, secret, "HS512"),
+        jwt.encode({**good, "role": "admin"}, "guess", "HS256"),
+        jwt.encode({**good, "exp": int(time.time()) - 5}, secret, "HS256"),
+        jwt.encode({**good, "extra": 1}, secret, "HS256"),
+        jwt.encode({"user_id": user_id, "exp": exp}, secret, "HS256"),
+        jwt.encode({**good, "user_id": str(uuid.uuid4())}, secret, "HS256"),
+        jwt.encode({**good, "role": "supporter"}, secret, "HS256"),
+        jwt.encode({**good, "user_id": "not-a-uuid"}, secret, "HS256"),
+        "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+        + jwt.utils.base64url_encode(
+            f'{{"user_id":"{user_id}","role":"user","exp":{exp}}}'.encode()
+        ).decode()
+        + ".",
+        "not a token",
+    ]
+
+
+def test_forged_expired_or_tampered_tokens_get_401(
+    stack: Stack, make_guest: Callable[[str], Person]
+) -> None:
+    mia = make_guest("Mia")
+    assert me(stack, mia.token).status_code == 200
+    for token in _forged_tokens(stack, mia.user_id):
+        answer = me(stack, token)
+        assert answer.status_code == 401, token
+        assert answer.json()["detail"]
+    assert httpx.get(f"{stack.api}/api/me").status_code == 401
+
+
+def test_logout_revokes_the_token(stack: Stack, make_guest: Callable[[str], Person]) -> None:
+    mia = make_guest("Mia")
+    time.sleep(1.05)  # tokens carry whole seconds; the cut-off must come after minting
+    answer = httpx.post(
+        f"{stack.api}/api/auth/logout", headers={"Authorization": f"Bearer {mia.token}"}
+    )
+    assert answer.status_code == 204
+    assert me(stack, mia.token).status_code == 401
+
+
+def test_extauth_endpoint_needs_the_shared_secret(stack: Stack) -> None:
+    body = {"command": "isuser", "user": "sam", "server": stack.settings.xmpp_domain}
+    answer = httpx.post(
+        f"{stack.api}/internal/extauth", json=body, headers={"X-Extauth-Secret": "guess"}
+    )
+    assert answer.status_code == 403

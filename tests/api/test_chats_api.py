@@ -1,0 +1,110 @@
+"""Chats over the api: who sees what, taking, ending, and errors for bad requests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import Person, open_chat
+from tests.stack import Stack
+
+
+def call(stack: Stack, method: str, path: str, person: Person, **kwargs: Any) -> httpx.Response:
+    """An api request as this person."""
+    return httpx.request(
+        method,
+        f"{stack.api}{path}",
+        headers={"Authorization": f"Bearer {person.token}"},
+        timeout=20,
+        **kwargs,
+    )
+
+
+def test_customer_sees_only_their_own_chats(
+    stack: Stack, make_guest: Callable[[str], Person]
+) -> None:
+    mia, noah = make_guest("Mia"), make_guest("Noah")
+    chat = open_chat(stack, mia, "Invoice question")
+    assert chat["status"] == "waiting"
+    assert chat["room_jid"] == f"chat-{chat['id']}@{stack.settings.muc_service}"
+    assert chat["customer"]["display_name"] == "Mia"
+    assert [c["id"] for c in call(stack, "GET", "/api/chats", mia).json()] == [chat["id"]]
+    assert call(stack, "GET", "/api/chats", noah).json() == []
+    for path in (f"/api/chats/{chat['id']}", f"/api/chats/{chat['id']}/messages"):
+        answer = call(stack, "GET", path, noah)
+        assert answer.status_code == 404
+        assert answer.json()["detail"] == "no such chat"
+
+
+def test_supporter_takes_and_ends_a_chat_over_the_api(
+    stack: Stack, make_guest: Callable[[str], Person], make_supporter: Callable[..., Person]
+) -> None:
+    mia, sam, ben = make_guest("Mia"), make_supporter("Sam"), make_supporter("Ben")
+    chat = open_chat(stack, mia)
+    waiting = call(stack, "GET", "/api/chats", sam, params={"status": "waiting"}).json()
+    assert chat["id"] in [c["id"] for c in waiting]
+
+    taken = call(stack, "POST", f"/api/chats/{chat['id']}/take", sam).json()
+    assert (taken["status"], taken["assignee"]["display_name"]) == ("active", "Sam")
+    again = call(stack, "POST", f"/api/chats/{chat['id']}/take", sam).json()
+    assert again["assignee"]["display_name"] == "Sam"
+    over = call(stack, "POST", f"/api/chats/{chat['id']}/take", ben).json()
+    assert over["assignee"]["display_name"] == "Ben"
+
+    ended = call(stack, "POST", f"/api/chats/{chat['id']}/end", ben).json()
+    assert ended["status"] == "ended" and ended["ended_at"]
+    for action in ("end", "take"):
+        answer = call(stack, "POST", f"/api/chats/{chat['id']}/{action}", sam)
+        assert answer.status_code == 409
+        assert "ended" in answer.json()["detail"]
+
+
+def test_customers_cannot_take_or_end_and_staff_cannot_open(
+    stack: Stack, make_guest: Callable[[str], Person], make_supporter: Callable[..., Person]
+) -> None:
+    mia, sam = make_guest("Mia"), make_supporter("Sam")
+    chat = open_chat(stack, mia)
+    for action in ("take", "end"):
+        answer = call(stack, "POST", f"/api/chats/{chat['id']}/{action}", mia)
+        assert answer.status_code == 403
+    assert call(stack, "POST", "/api/chats", sam, json={}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", "/api/chats/not-a-uuid", None),
+        ("GET", "/api/chats?status=archived", None),
+        ("POST", "/api/chats", {"subject": "x" * 201}),
+        ("POST", "/api/chats", {"subject": 42}),
+    ],
+)
+def test_malformed_requests_get_422(
+    stack: Stack,
+    make_guest: Callable[[str], Person],
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+) -> None:
+    answer = call(stack, method, path, make_guest("Mia"), json=body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"]
+
+
+def test_unknown_chat_gets_404(stack: Stack, make_supporter: Callable[..., Person]) -> None:
+    sam = make_supporter("Sam")
+    for method, action in (("GET", ""), ("POST", "/take"), ("POST", "/end")):
+        answer = call(stack, method, f"/api/chats/{uuid.uuid4()}{action}", sam)
+        assert answer.status_code == 404
+
+
+def test_subject_with_sql_is_stored_as_text(
+    stack: Stack, make_guest: Callable[[str], Person]
+) -> None:
+    subject = "'); DROP TABLE chats; --"
+    chat = open_chat(stack, make_guest("Mia"), subject)
+    assert chat["subject"] == subject
