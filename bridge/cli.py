@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         ("api", _api, "run the api and web pages"),
         ("bridge", _bridge, "run the XMPP bridge component"),
         ("migrate", _migrate, "apply database migrations"),
+        ("ejabberd-config", _ejabberd_config, "render ejabberd's config into the data dir"),
     ):
         commands.add_parser(name, help=text).set_defaults(handler=handler)
     extauth_parser = commands.add_parser("extauth", help="ejabberd's external auth program")
@@ -72,6 +73,12 @@ def _migrate(_: argparse.Namespace) -> None:
 
     migrate.upgrade(make_engine(Settings()))
     print("database is up to date")
+
+
+def _ejabberd_config(_: argparse.Namespace) -> None:
+    from bridge.xmpp_server.config import render
+
+    print(render(Settings()).config)
 
 
 def _create_user(args: argparse.Namespace) -> None:

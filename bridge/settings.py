@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     xmpp_domain: str = "chat.localhost"
     xmpp_host: str = "127.0.0.1"
+    xmpp_bind: str = "127.0.0.1"
+    xmpp_internal_bind: str = "127.0.0.1"
     xmpp_port: int = 5222
     xmpp_http_port: int = 5280
     xmpp_component_port: int = 5347
@@ -30,6 +32,7 @@ class Settings(BaseSettings):
     websocket_url: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, validation_alias=AliasChoices("CUSTOMER_CHAT_PORT", "PORT"))
+    api_internal_url: str | None = None
     secret_key: str | None = None
     allowed_origins: str = ""
     ejabberdctl: str = "/usr/sbin/ejabberdctl"
@@ -53,8 +56,8 @@ class Settings(BaseSettings):
 
     @property
     def api_url(self) -> str:
-        """The api as reached from this machine (extauth, readiness)."""
-        return f"http://127.0.0.1:{self.port}"
+        """The api as ejabberd's extauth and `run` reach it."""
+        return self.api_internal_url or f"http://127.0.0.1:{self.port}"
 
     @property
     def web_origins(self) -> list[str]:

@@ -54,7 +54,7 @@ class Bridge(ComponentXMPP):
         super().__init__(  # type: ignore[no-untyped-call]
             settings.component_jid,
             settings.component_secret,
-            "127.0.0.1",
+            settings.xmpp_host,
             settings.xmpp_component_port,
         )
         for plugin in PLUGINS:

@@ -76,7 +76,8 @@ def render_yaml(settings: Settings, layout: Layout, program: Path, secret_file: 
     )
     values = {
         "domain": settings.xmpp_domain,
-        "bind_ip": settings.xmpp_host,
+        "bind_ip": settings.xmpp_bind,
+        "internal_ip": settings.xmpp_internal_bind,
         "c2s_port": settings.xmpp_port,
         "component_port": settings.xmpp_component_port,
         "http_port": settings.xmpp_http_port,

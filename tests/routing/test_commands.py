@@ -89,7 +89,7 @@ async def test_adhoc_commands_list_take_and_end(
     name = f"Ida {uuid.uuid4().hex[:4]}"
     chat = open_chat(stack, make_guest(name), "Insurance")
     sam = await connect(make_supporter("Sam"))
-    adhoc = sam.plugin["xep_0050"]
+    adhoc: Any = sam.plugin["xep_0050"]
     items = await adhoc.get_commands(support)
     nodes = {item[1] for item in items["disco_items"]["items"]}
     assert {"list", "take", "end", "help"} <= nodes
@@ -116,7 +116,8 @@ async def test_adhoc_commands_refuse_customers(
 ) -> None:
     mia = await connect(make_guest("Mia"))
     with pytest.raises(IqError) as refused:
-        await mia.plugin["xep_0050"].send_command(JID(stack.settings.component_jid), "list")
+        adhoc: Any = mia.plugin["xep_0050"]
+        await adhoc.send_command(JID(stack.settings.component_jid), "list")
     assert refused.value.condition == "forbidden"
 
 
@@ -133,7 +134,7 @@ async def _submit(client: Client, to: JID, node: str, step: Any, chat_id: str) -
     form = step["command"]["form"]
     form["type"] = "submit"
     form.set_values({"chat": chat_id})
-    iq = client.make_iq_set(ito=to)
+    iq: Any = client.make_iq_set(ito=to)
     iq["command"]["node"] = node
     iq["command"]["sessionid"] = step["command"]["sessionid"]
     iq["command"]["action"] = "complete"
