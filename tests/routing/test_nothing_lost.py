@@ -19,6 +19,8 @@ STREAM = 300
 async def test_log_is_complete_after_bridge_is_killed_mid_stream(
     stack: Stack, make_guest: Callable[[str], Person], connect: Connect
 ) -> None:
+    stack.stop("bridge")  # a graceful restart first: the bridge killed below is a fresh one
+    stack.start("bridge")
     name = f"Kim {uuid.uuid4().hex[:4]}"
     kim = make_guest(name)
     chat = open_chat(stack, kim)
