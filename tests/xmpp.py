@@ -12,7 +12,15 @@ from typing import Any
 import slixmpp
 from slixmpp import JID
 
+from bridge.routing.component import PLUGINS
+
 NS = "urn:customer-chat:0"
+
+
+def list_number(listing: str, name: str) -> int:
+    """The number a `list` reply gave the chat of this customer."""
+    line = next(line for line in listing.splitlines() if name in line)
+    return int(line.split(")", 1)[0])
 
 
 @dataclass(frozen=True)
@@ -43,18 +51,7 @@ class Client(slixmpp.ClientXMPP):
 
     def __init__(self, jid: str, password: str) -> None:
         super().__init__(jid, password)
-        for plugin in (
-            "xep_0030",
-            "xep_0004",
-            "xep_0045",
-            "xep_0050",
-            "xep_0059",
-            "xep_0199",
-            "xep_0203",
-            "xep_0297",
-            "xep_0313",
-            "xep_0359",
-        ):
+        for plugin in PLUGINS:  # the bridge's own set: MUC, MAM, ad-hoc, ids, delays
             self.register_plugin(plugin)
         self.plugin["feature_mechanisms"].unencrypted_plain = True
         self.enable_starttls = False

@@ -12,7 +12,7 @@ from slixmpp.exceptions import IqError, PresenceError
 
 from tests.conftest import Person, open_chat
 from tests.stack import Stack
-from tests.xmpp import Client
+from tests.xmpp import Client, list_number
 
 Connect = Callable[[Person], Awaitable[Client]]
 
@@ -58,9 +58,9 @@ async def test_take_over_tells_both_supporters_and_end_picks_by_number(
     await customer.join(chat["room_jid"], name)
     await ben.wait_for(lambda: _said(ben, f"New chat waiting: {name}"))
 
-    await sam.reply_to(support, f"take {_number(await sam.reply_to(support, 'list'), name)}")
+    await sam.reply_to(support, f"take {list_number(await sam.reply_to(support, 'list'), name)}")
     taken_over = await ben.reply_to(
-        support, f"take {_number(await ben.reply_to(support, 'list'), name)}"
+        support, f"take {list_number(await ben.reply_to(support, 'list'), name)}"
     )
     assert f"You have the chat with {name}" in taken_over
     await sam.wait_for(lambda: _said(sam, f"Ben took over your chat with {name}."))
@@ -73,10 +73,10 @@ async def test_take_over_tells_both_supporters_and_end_picks_by_number(
     other = f"Tom {uuid.uuid4().hex[:4]}"
     open_chat(stack, make_guest(other))
     await ben.wait_for(lambda: _said(ben, f"New chat waiting: {other}"))
-    await ben.reply_to(support, f"take {_number(await ben.reply_to(support, 'list'), other)}")
+    await ben.reply_to(support, f"take {list_number(await ben.reply_to(support, 'list'), other)}")
     choose = await ben.reply_to(support, "end")
     assert choose.startswith("You have several chats. Reply end N:")
-    assert "has ended" in await ben.reply_to(support, f"end {_number(choose, other)}")
+    assert "has ended" in await ben.reply_to(support, f"end {list_number(choose, other)}")
 
 
 async def test_adhoc_commands_list_take_and_end(
@@ -140,11 +140,6 @@ async def _submit(client: Client, to: JID, node: str, step: Any, chat_id: str) -
     iq["command"]["action"] = "complete"
     iq["command"].append(form)
     return await iq.send(timeout=15)
-
-
-def _number(listing: str, name: str) -> int:
-    line = next(line for line in listing.splitlines() if name in line)
-    return int(line.split(")", 1)[0])
 
 
 def _said(client: Client, text: str) -> bool:

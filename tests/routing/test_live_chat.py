@@ -7,15 +7,9 @@ from collections.abc import Awaitable, Callable
 
 from tests.conftest import Person, eventually, logged_messages, open_chat
 from tests.stack import Stack
-from tests.xmpp import Client
+from tests.xmpp import Client, list_number
 
 Connect = Callable[[Person], Awaitable[Client]]
-
-
-def number_in_list(reply: str, name: str) -> int:
-    """The number `list` gave the chat of this customer."""
-    line = next(line for line in reply.splitlines() if name in line)
-    return int(line.split(")", 1)[0])
 
 
 async def test_supporter_takes_chat_from_queue_and_customer_sees_statuses(
@@ -35,7 +29,7 @@ async def test_supporter_takes_chat_from_queue_and_customer_sees_statuses(
 
     listing = await sam.reply_to(support, "list")
     assert "Frame broken" in listing
-    taken = await sam.reply_to(support, f"take {number_in_list(listing, name)}")
+    taken = await sam.reply_to(support, f"take {list_number(listing, name)}")
     assert f"You have the chat with {name}" in taken
     await customer.wait_for(lambda: "active" in customer.statuses())
     await sam.join(chat["room_jid"], "Sam")
