@@ -13,6 +13,7 @@ from typing import Any
 
 from slixmpp import JID
 from slixmpp.componentxmpp import ComponentXMPP
+from sqlalchemy.exc import SQLAlchemyError
 
 from bridge import heartbeats
 from bridge.accounts import repository as accounts
@@ -27,7 +28,7 @@ from bridge.routing.archive_reader import archived_after
 from bridge.routing.commands import make_commands
 from bridge.routing.events import ChatEvents
 from bridge.routing.message_log import MessageLog
-from bridge.routing.rooms import Room, Rooms
+from bridge.routing.rooms import XMPP_FAILURES, Room, Rooms
 from bridge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -103,13 +104,28 @@ class Bridge(ComponentXMPP):
                 asyncio.create_task(self._beat()),
             ]
         self.rooms.by_jid.clear()
-        for chat in await self.db.run(chats.list_chats, statuses=OPEN):
-            if chat.room_ready:
-                await self._join_and_backfill(chat)
-        await self.db.run(heartbeats.beat, "bridge")
+        await self._rejoin_open_rooms()
         self.connected_event.set()
         self.events.wake.set()
         log.info("bridge connected; %d rooms joined", len(self.rooms.by_jid))
+
+    async def _rejoin_open_rooms(self) -> None:
+        delay = 0.5
+        while True:  # the database may be restarting: wait for it, rooms go on meanwhile
+            try:
+                open_chats = await self.db.run(chats.list_chats, statuses=OPEN)
+                break
+            except SQLAlchemyError as error:
+                log.warning("cannot list open chats (%s); retrying", type(error).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        for chat in open_chats:
+            if not chat.room_ready:
+                continue  # its "created" event is still pending and will join it
+            try:
+                await self._join_and_backfill(chat)
+            except (*XMPP_FAILURES, SQLAlchemyError) as error:
+                log.warning("could not rejoin %s: %s", chat.room_jid, type(error).__name__)
 
     def _on_disconnected(self, _: Any) -> None:
         self.connected_event.clear()
@@ -153,10 +169,11 @@ class Bridge(ComponentXMPP):
         message.reply(text).send()
 
     async def _beat(self) -> None:
+        """Tell /readyz the bridge is connected: at once, then every few seconds."""
         while True:
-            if self.connected_event.is_set():
-                try:
-                    await self.db.run(heartbeats.beat, "bridge")
-                except Exception as error:
-                    log.warning("heartbeat failed: %s", type(error).__name__)
+            await self.connected_event.wait()
+            try:
+                await self.db.run(heartbeats.beat, "bridge")
+            except SQLAlchemyError as error:
+                log.warning("heartbeat failed: %s", type(error).__name__)
             await asyncio.sleep(HEARTBEAT_SECONDS)

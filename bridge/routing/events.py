@@ -15,7 +15,6 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
 from slixmpp import JID
-from slixmpp.exceptions import IqError, IqTimeout, PresenceError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bridge.accounts import repository as accounts
@@ -23,7 +22,7 @@ from bridge.accounts.repository import User
 from bridge.chats import repository as chats
 from bridge.chats.repository import Chat, ChatEvent
 from bridge.chats.states import Status
-from bridge.routing.rooms import NS, Room
+from bridge.routing.rooms import NS, XMPP_FAILURES, Room
 
 if TYPE_CHECKING:
     from bridge.routing.component import Bridge
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
-XMPP_FAILURES = (IqError, IqTimeout, PresenceError, TimeoutError)
 
 
 class ChatEvents:

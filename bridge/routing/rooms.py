@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slixmpp import JID
+from slixmpp.exceptions import IqError, IqTimeout, PresenceError
 
 from bridge.chats.repository import Chat
 from bridge.chats.states import ANNOUNCEMENT, Status
 from bridge.messages.repository import LoggedMessage
 
 NS = "urn:customer-chat:0"
+XMPP_FAILURES = (IqError, IqTimeout, PresenceError, TimeoutError)
 BRIDGE_NICK = "Support"
 ROOM_CONFIG = {
     "muc#roomconfig_persistentroom": True,

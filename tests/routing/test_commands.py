@@ -144,3 +144,27 @@ async def _submit(client: Client, to: JID, node: str, step: Any, chat_id: str) -
 
 def _said(client: Client, text: str) -> bool:
     return any(text in (m["body"] or "") for m in client.direct)
+
+
+async def test_adhoc_take_with_a_forged_choice_gets_bad_request(
+    stack: Stack,
+    make_guest: Callable[[str], Person],
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    open_chat(stack, make_guest("Mia"))
+    sam = await connect(make_supporter("Sam"))
+    support = JID(stack.settings.component_jid)
+    adhoc: Any = sam.plugin["xep_0050"]
+    form_step = await adhoc.send_command(support, "take")
+    with pytest.raises(IqError) as refused:
+        await _submit(sam, support, "take", form_step, "'; DROP TABLE chats; --")
+    assert refused.value.condition == "bad-request"
+
+
+async def test_a_huge_command_is_answered_briefly(
+    stack: Stack, make_supporter: Callable[..., Person], connect: Connect
+) -> None:
+    sam = await connect(make_supporter("Sam"))
+    answer = await sam.reply_to(stack.settings.component_jid, "x" * 20_000)
+    assert answer.startswith("Unknown command '" + "x" * 40 + "'. Commands:")

@@ -52,3 +52,18 @@ async def test_supporter_takes_chat_from_queue_and_customer_sees_statuses(
     rows = await eventually(lambda: logged_messages(stack, chat["id"], anna.token, 5))
     assert [r["kind"] for r in rows] == ["system", "system", "customer", "supporter", "system"]
     assert rows[2]["body"] == "Hello, my frame is cracked"
+
+
+async def test_long_and_html_messages_are_logged_as_sent(
+    stack: Stack, make_guest: Callable[[str], Person], connect: Connect
+) -> None:
+    name = f"Uwe {uuid.uuid4().hex[:4]}"
+    uwe = make_guest(name)
+    chat = open_chat(stack, uwe)
+    customer = await connect(uwe)
+    await customer.join(chat["room_jid"], name)
+    bodies = ["<script>alert(1)</script> & ünïcödé 🚲", "long " * 8000]
+    for body in bodies:
+        customer.say(chat["room_jid"], body)
+    rows = await eventually(lambda: logged_messages(stack, chat["id"], uwe.token, 3))
+    assert [r["body"] for r in rows if r["kind"] == "customer"] == bodies
