@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class Client(slixmpp.ClientXMPP):
         self.enable_direct_tls = False
         self.enable_plaintext = True
         self.room_messages: list[Seen] = []
+        self.arrivals: list[tuple[str, float]] = []  # (body, perf_counter) for benchmarks
         self.direct: list[Any] = []
         self.changed = asyncio.Event()
         self.started = asyncio.Event()
@@ -155,6 +157,7 @@ class Client(slixmpp.ClientXMPP):
     def _on_room_message(self, message: Any) -> None:
         if message.xml.find("{urn:xmpp:delay}delay") is None and message["body"]:
             self.room_messages.append(parse(message))
+            self.arrivals.append((message["body"], time.perf_counter()))
             self.changed.set()
 
     def _on_message(self, message: Any) -> None:

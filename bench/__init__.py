@@ -1,0 +1,1 @@
+"""Benchmarks: speed measured against a bare ceiling in the same run."""
