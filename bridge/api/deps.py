@@ -36,7 +36,8 @@ def get_conn(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connect
 
 
 AppSettings = Annotated[Settings, Depends(get_settings)]
-DbConn = Annotated[Connection, Depends(get_conn)]
+# "function" scope: commit before the response leaves, so the next request sees it.
+DbConn = Annotated[Connection, Depends(get_conn, scope="function")]
 
 
 def current_user(

@@ -151,3 +151,11 @@ def test_extauth_endpoint_needs_the_shared_secret(stack: Stack) -> None:
         f"{stack.api}/internal/extauth", json=body, headers={"X-Extauth-Secret": "guess"}
     )
     assert answer.status_code == 403
+
+
+def test_a_new_session_works_on_the_very_next_request(stack: Stack) -> None:
+    with httpx.Client(base_url=stack.api) as client:
+        for number in range(30):
+            session = client.post("/api/auth/guest", json={"display_name": f"G{number}"}).json()
+            answer = client.get("/api/me", headers={"Authorization": f"Bearer {session['token']}"})
+            assert answer.status_code == 200, number
