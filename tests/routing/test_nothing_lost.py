@@ -8,6 +8,9 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
+import pytest
+
+from bridge.postgres import embedded_url, stop_embedded
 from tests.conftest import Person, eventually, logged_messages, open_chat, report
 from tests.stack import Stack
 from tests.xmpp import Client
@@ -121,3 +124,38 @@ def _take(conn: object, chat_id: str, supporter_id: str) -> None:
     supporter = accounts.get(conn, uuid.UUID(supporter_id))  # type: ignore[arg-type]
     assert supporter is not None
     service.take(conn, chat_id=uuid.UUID(chat_id), supporter=supporter)  # type: ignore[arg-type]
+
+
+async def test_log_catches_up_after_postgres_restarts_mid_chat(
+    stack: Stack, make_guest: Callable[[str], Person], connect: Connect
+) -> None:
+    if stack.settings.database_url != embedded_url(stack.settings.data_dir):
+        pytest.skip("restarts only the embedded server")
+    name = f"Pit {uuid.uuid4().hex[:4]}"
+    pit = make_guest(name)
+    chat = open_chat(stack, pit)
+    customer = await connect(pit)
+    await customer.join(chat["room_jid"], name)
+    sent = [f"before {i:02d}" for i in range(20)]
+    for body in sent:
+        customer.say(chat["room_jid"], body)
+    await eventually(lambda: logged_messages(stack, chat["id"], pit.token, 21))
+
+    stop_embedded(stack.settings.data_dir)
+    during = [f"during {i:02d}" for i in range(30)]
+    for body in during:
+        customer.say(chat["room_jid"], body)  # rooms go on without the product's database
+    await customer.wait_for(
+        lambda: len([m for m in customer.room_messages if m.nick == name]) == 50
+    )
+    await asyncio.sleep(1)
+    embedded_url(stack.settings.data_dir)
+
+    rows = await eventually(lambda: logged_messages(stack, chat["id"], pit.token, 51), timeout=10)
+    logged = [row["body"] for row in rows if row["kind"] == "customer"]
+    report(
+        f"PostgreSQL restart: sent {len(sent) + len(during)}, logged {len(logged)}, "
+        f"duplicates {len(logged) - len(set(logged))}"
+    )
+    assert logged == sent + during
+    stack.wait_ready()
