@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_MODULES := webclient/node_modules/.installed
 
-.PHONY: install run test lint types clean
+.PHONY: install run test test-external-db lint types clean
 
 install: $(INSTALLED) $(NODE_MODULES)
 	@scripts/system-packages.sh ejabberd
@@ -35,6 +35,10 @@ test: install
 	@scripts/system-packages.sh ejabberd chromium
 	$(MAKE) lint types
 	$(BIN)/pytest --cov --cov-report=term
+
+# The same suite against a server given only by CUSTOMER_CHAT_DATABASE_URL.
+test-external-db: install
+	scripts/test-external-db.sh
 
 clean:
 	rm -rf $(VENV) webclient/node_modules .coverage .coverage.* .mypy_cache .ruff_cache
