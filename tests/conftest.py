@@ -119,6 +119,51 @@ def open_chat(stack: Stack, person: Person, subject: str = "") -> dict[str, Any]
     return chat
 
 
+@dataclass
+class InChat:
+    """A guest customer with an open chat, logged into XMPP and sitting in its room."""
+
+    person: Person
+    chat: dict[str, Any]
+    client: Client
+
+    @property
+    def room(self) -> str:
+        """The chat's room address."""
+        return str(self.chat["room_jid"])
+
+    @property
+    def name(self) -> str:
+        """The customer's name (also their nick in the room)."""
+        return self.person.name
+
+    def own_reflected(self) -> int:
+        """How many of their own messages the room has reflected back so far."""
+        return sum(m.nick == self.name for m in self.client.room_messages)
+
+    def logged(self, stack: Stack, at_least: int) -> list[dict[str, Any]] | None:
+        """The chat's log once it holds at least `at_least` messages."""
+        return logged_messages(stack, self.chat["id"], self.person.token, at_least)
+
+
+@pytest.fixture
+def customer_in_chat(
+    stack: Stack,
+    make_guest: Callable[[str], Person],
+    connect: Callable[[Person], Awaitable[Client]],
+) -> Callable[..., Awaitable[InChat]]:
+    """Start a guest with a unique name, open a chat and join its room."""
+
+    async def start(first_name: str, subject: str = "") -> InChat:
+        person = make_guest(f"{first_name} {uuid.uuid4().hex[:4]}")
+        chat = open_chat(stack, person, subject)
+        client = await connect(person)
+        await client.join(chat["room_jid"], person.name)
+        return InChat(person, chat, client)
+
+    return start
+
+
 def logged_messages(
     stack: Stack, chat_id: str, token: str, at_least: int
 ) -> list[dict[str, Any]] | None:

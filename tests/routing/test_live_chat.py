@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 
-from tests.conftest import Person, eventually, logged_messages, open_chat
+from tests.conftest import InChat, Person, eventually, logged_messages, open_chat
 from tests.stack import Stack
 from tests.xmpp import Client, list_number
 
 Connect = Callable[[Person], Awaitable[Client]]
+StartChat = Callable[..., Awaitable[InChat]]
 
 
 async def test_supporter_takes_chat_from_queue_and_customer_sees_statuses(
@@ -55,15 +56,11 @@ async def test_supporter_takes_chat_from_queue_and_customer_sees_statuses(
 
 
 async def test_long_and_html_messages_are_logged_as_sent(
-    stack: Stack, make_guest: Callable[[str], Person], connect: Connect
+    stack: Stack, customer_in_chat: StartChat
 ) -> None:
-    name = f"Uwe {uuid.uuid4().hex[:4]}"
-    uwe = make_guest(name)
-    chat = open_chat(stack, uwe)
-    customer = await connect(uwe)
-    await customer.join(chat["room_jid"], name)
+    uwe = await customer_in_chat("Uwe")
     bodies = ["<script>alert(1)</script> & ünïcödé 🚲", "long " * 8000]
     for body in bodies:
-        customer.say(chat["room_jid"], body)
-    rows = await eventually(lambda: logged_messages(stack, chat["id"], uwe.token, 3))
+        uwe.client.say(uwe.room, body)
+    rows = await eventually(lambda: uwe.logged(stack, 3))
     assert [r["body"] for r in rows if r["kind"] == "customer"] == bodies

@@ -11,43 +11,38 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bridge.postgres import embedded_url, stop_embedded
-from tests.conftest import Person, eventually, logged_messages, open_chat, report
+from tests.conftest import InChat, Person, eventually, open_chat, report
 from tests.stack import Stack
 from tests.xmpp import Client
 
 Connect = Callable[[Person], Awaitable[Client]]
+StartChat = Callable[..., Awaitable[InChat]]
 STREAM = 300
 
 
 async def test_log_is_complete_after_bridge_is_killed_mid_stream(
-    stack: Stack, make_guest: Callable[[str], Person], connect: Connect
+    stack: Stack, customer_in_chat: StartChat
 ) -> None:
     stack.stop("bridge")  # a graceful restart first: the bridge killed below is a fresh one
     stack.start("bridge")
-    name = f"Kim {uuid.uuid4().hex[:4]}"
-    kim = make_guest(name)
-    chat = open_chat(stack, kim)
-    customer = await connect(kim)
-    await customer.join(chat["room_jid"], name)
+    kim = await customer_in_chat("Kim")
     sent = [f"message {i:04d}" for i in range(STREAM)]
     for number, body in enumerate(sent):
-        customer.say(chat["room_jid"], body)
+        kim.client.say(kim.room, body)
         if number == STREAM // 3:
             stack.stop("bridge", signal.SIGKILL)
             stack.start("bridge")
         await asyncio.sleep(0.005)
-    reflected = await customer.wait_for(
+    reflected = await kim.client.wait_for(
         lambda: (
-            (mine := [m for m in customer.room_messages if m.nick == name])
+            (mine := [m for m in kim.client.room_messages if m.nick == kim.name])
             and len(mine) >= STREAM
             and mine
         ),
         timeout=30,
     )
 
-    rows = await eventually(
-        lambda: logged_messages(stack, chat["id"], kim.token, STREAM + 1), timeout=30
-    )
+    rows = await eventually(lambda: kim.logged(stack, STREAM + 1), timeout=30)
     logged = [row["body"] for row in rows if row["kind"] == "customer"]
     duplicates = sum(n - 1 for n in Counter(row["stanza_id"] for row in rows).values())
     report(
@@ -102,18 +97,14 @@ async def test_customer_dropped_mid_stream_catches_up_without_gap_or_duplicate(
 
 
 async def test_resending_with_the_same_origin_id_logs_one_message(
-    stack: Stack, make_guest: Callable[[str], Person], connect: Connect
+    stack: Stack, customer_in_chat: StartChat
 ) -> None:
-    name = f"Ole {uuid.uuid4().hex[:4]}"
-    ole = make_guest(name)
-    chat = open_chat(stack, ole)
-    customer = await connect(ole)
-    await customer.join(chat["room_jid"], name)
-    origin = customer.say(chat["room_jid"], "is my bike insured?")
-    customer.say(chat["room_jid"], "is my bike insured?", origin_id=origin)
-    customer.say(chat["room_jid"], "hello?")
-    await customer.wait_for(lambda: len([m for m in customer.room_messages if m.nick == name]) == 3)
-    rows = await eventually(lambda: logged_messages(stack, chat["id"], ole.token, 3))
+    ole = await customer_in_chat("Ole")
+    origin = ole.client.say(ole.room, "is my bike insured?")
+    ole.client.say(ole.room, "is my bike insured?", origin_id=origin)
+    ole.client.say(ole.room, "hello?")
+    await ole.client.wait_for(lambda: ole.own_reflected() == 3)
+    rows = await eventually(lambda: ole.logged(stack, 3))
     assert [r["body"] for r in rows if r["kind"] == "customer"] == ["is my bike insured?", "hello?"]
 
 
@@ -127,31 +118,25 @@ def _take(conn: object, chat_id: str, supporter_id: str) -> None:
 
 
 async def test_log_catches_up_after_postgres_restarts_mid_chat(
-    stack: Stack, make_guest: Callable[[str], Person], connect: Connect
+    stack: Stack, customer_in_chat: StartChat
 ) -> None:
     if stack.settings.database_url != embedded_url(stack.settings.data_dir):
         pytest.skip("restarts only the embedded server")
-    name = f"Pit {uuid.uuid4().hex[:4]}"
-    pit = make_guest(name)
-    chat = open_chat(stack, pit)
-    customer = await connect(pit)
-    await customer.join(chat["room_jid"], name)
+    pit = await customer_in_chat("Pit")
     sent = [f"before {i:02d}" for i in range(20)]
     for body in sent:
-        customer.say(chat["room_jid"], body)
-    await eventually(lambda: logged_messages(stack, chat["id"], pit.token, 21))
+        pit.client.say(pit.room, body)
+    await eventually(lambda: pit.logged(stack, 21))
 
     stop_embedded(stack.settings.data_dir)
     during = [f"during {i:02d}" for i in range(30)]
     for body in during:
-        customer.say(chat["room_jid"], body)  # rooms go on without the product's database
-    await customer.wait_for(
-        lambda: len([m for m in customer.room_messages if m.nick == name]) == 50
-    )
+        pit.client.say(pit.room, body)  # rooms go on without the product's database
+    await pit.client.wait_for(lambda: pit.own_reflected() == 50)
     await asyncio.sleep(1)
     embedded_url(stack.settings.data_dir)
 
-    rows = await eventually(lambda: logged_messages(stack, chat["id"], pit.token, 51), timeout=10)
+    rows = await eventually(lambda: pit.logged(stack, 51), timeout=10)
     logged = [row["body"] for row in rows if row["kind"] == "customer"]
     report(
         f"PostgreSQL restart: sent {len(sent) + len(during)}, logged {len(logged)}, "
