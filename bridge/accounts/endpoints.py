@@ -1,11 +1,11 @@
-"""Routes of the accounts domain: guest start, login, logout, me, extauth."""
+"""Routes of the accounts domain: register, guest start, login, logout, me, extauth."""
 
 from __future__ import annotations
 
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, status
+from fastapi import APIRouter, Header, HTTPException, Request, status
 
 from bridge.accounts import service, tokens
 from bridge.accounts.repository import User
@@ -14,11 +14,12 @@ from bridge.accounts.schemas import (
     ExtauthOut,
     GuestIn,
     LoginIn,
+    RegisterIn,
     SessionOut,
     UserOut,
     XmppAccount,
 )
-from bridge.api.deps import AppSettings, CurrentUser, DbConn
+from bridge.api.deps import AppSettings, CurrentUser, DbConn, Throttle
 from bridge.settings import Settings
 
 router = APIRouter()
@@ -37,6 +38,15 @@ def session_for(user: User, settings: Settings) -> SessionOut:
     )
 
 
+@router.post("/api/auth/register", status_code=status.HTTP_201_CREATED)
+def register(body: RegisterIn, conn: DbConn, settings: AppSettings) -> SessionOut:
+    """Open a customer account and sign in."""
+    user = service.register_customer(
+        conn, email=body.email, password=body.password, display_name=body.display_name.strip()
+    )
+    return session_for(user, settings)
+
+
 @router.post("/api/auth/guest", status_code=status.HTTP_201_CREATED)
 def start_as_guest(body: GuestIn, conn: DbConn, settings: AppSettings) -> SessionOut:
     """Start as a guest customer with a display name."""
@@ -47,10 +57,21 @@ def start_as_guest(body: GuestIn, conn: DbConn, settings: AppSettings) -> Sessio
 
 
 @router.post("/api/auth/login")
-def login(body: LoginIn, conn: DbConn, settings: AppSettings) -> SessionOut:
-    """Sign in with email (or staff username) and password."""
+def login(
+    body: LoginIn, request: Request, conn: DbConn, settings: AppSettings, throttle: Throttle
+) -> SessionOut:
+    """Sign in with email (or staff username) and password; 429 after repeated failures."""
+    address = request.client.host if request.client else None
+    wait = throttle.retry_after(account=body.email, address=address)
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"too many failed sign-ins; try again in {wait} seconds",
+            headers={"Retry-After": str(wait)},
+        )
     user = service.authenticate(conn, login=body.email, password=body.password)
     if user is None:
+        throttle.failed(account=body.email, address=address)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong email or password")
     return session_for(user, settings)
 
@@ -72,6 +93,7 @@ def extauth(
     body: ExtauthIn,
     conn: DbConn,
     settings: AppSettings,
+    throttle: Throttle,
     x_extauth_secret: Annotated[str, Header()] = "",
 ) -> ExtauthOut:
     """Answer ejabberd's extauth program (which presents the shared secret)."""
@@ -80,9 +102,14 @@ def extauth(
     if body.server != settings.xmpp_domain:
         return ExtauthOut(ok=False)
     if body.command == "auth":
+        account = f"{body.user}@{body.server}"
+        if throttle.retry_after(account=account, address=None) is not None:
+            return ExtauthOut(ok=False)
         ok = service.check_xmpp_login(
             conn, localpart=body.user, password=body.password, secret=settings.jwt_secret
         )
+        if not ok:
+            throttle.failed(account=account, address=None)
     elif body.command == "isuser":
         ok = service.user_exists(conn, localpart=body.user)
     else:

@@ -30,6 +30,11 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(COST)).decode()
 
 
+def needs_rehash(password_hash: str) -> bool:
+    """True when a hash was made with a lower cost than today's."""
+    return int(password_hash.split("$")[2]) < COST
+
+
 def verify(password: str, password_hash: str | None) -> bool:
     """Check a password against a hash; without a hash, spend the same time and fail."""
     candidate = password.encode()

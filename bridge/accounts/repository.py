@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Row, insert, or_, select
+from sqlalchemy import update as sql_update
 
 from bridge.db import users
 
@@ -87,7 +88,14 @@ def create(
     return user
 
 
-def list_staff(conn: Connection) -> list[User]:
-    """Return every enabled supporter and admin."""
-    query = select(users).where(users.c.role.in_(("supporter", "admin")), ~users.c.disabled)
+def update(conn: Connection, user_id: uuid.UUID, **values: object) -> None:
+    """Change columns of a user."""
+    conn.execute(sql_update(users).where(users.c.id == user_id).values(**values))
+
+
+def list_staff(conn: Connection, *, include_disabled: bool = False) -> list[User]:
+    """Return the supporters and admins (the enabled ones unless asked), by username."""
+    query = select(users).where(users.c.role.in_(("supporter", "admin"))).order_by(users.c.username)
+    if not include_disabled:
+        query = query.where(~users.c.disabled)
     return [User(**row._mapping) for row in conn.execute(query)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +18,7 @@ class UserOut(BaseModel):
     role: str
     username: str | None
     email: str | None
+    disabled: bool = False
 
     @classmethod
     def of(cls, user: User) -> UserOut:
@@ -27,6 +29,7 @@ class UserOut(BaseModel):
             role=user.role,
             username=user.username,
             email=user.email,
+            disabled=user.disabled,
         )
 
 
@@ -50,6 +53,31 @@ class GuestIn(BaseModel):
     """Start as a guest customer."""
 
     display_name: str = Field(min_length=1, max_length=80)
+
+
+class RegisterIn(BaseModel):
+    """Open a customer account."""
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    password: str = Field(min_length=1, max_length=1024)
+    display_name: str = Field(min_length=1, max_length=80)
+
+
+class StaffIn(BaseModel):
+    """Create a supporter or admin."""
+
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    role: Literal["supporter", "admin"]
+    password: str = Field(min_length=1, max_length=1024)
+    username: str | None = Field(default=None, max_length=63)
+    display_name: str | None = Field(default=None, max_length=80)
+
+
+class StaffChange(BaseModel):
+    """Disable or enable a staff account, or set a new password."""
+
+    disabled: bool | None = None
+    password: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class LoginIn(BaseModel):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bridge.accounts import passwords, repository, tokens
 from bridge.accounts.repository import User
-from bridge.db import users
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 
@@ -19,11 +18,34 @@ class AccountError(ValueError):
     """An account cannot be created as asked."""
 
 
+class AccountExists(AccountError):
+    """The email or username is taken."""
+
+
 def authenticate(conn: Connection, *, login: str, password: str) -> User | None:
-    """Return the enabled user with these credentials, or None (same time either way)."""
+    """Return the enabled user with these credentials, or None (same time either way).
+
+    A hash made with a lower bcrypt cost than today's is replaced on the way.
+    """
     user = repository.get_by_login(conn, login)
-    ok = passwords.verify(password, user.password_hash if user else None)
-    return user if ok and user is not None and not user.disabled else None
+    if not passwords.verify(password, user.password_hash if user else None):
+        return None
+    assert user is not None and user.password_hash is not None
+    if passwords.needs_rehash(user.password_hash):
+        repository.update(conn, user.id, password_hash=passwords.hash_password(password))
+    return None if user.disabled else user
+
+
+def register_customer(conn: Connection, *, email: str, password: str, display_name: str) -> User:
+    """Create a customer account that signs in with email and password."""
+    password_hash = passwords.hash_password(password)
+    return _insert(
+        conn,
+        email=email.strip().lower(),
+        display_name=display_name,
+        role="user",
+        password_hash=password_hash,
+    )
 
 
 def create_guest(conn: Connection, *, display_name: str) -> User:
@@ -47,19 +69,22 @@ def create_staff(
     username = (username or email.split("@", 1)[0]).lower()
     if not USERNAME.match(username):
         raise AccountError("usernames use a-z, 0-9, '.', '_' and '-' (max 63)")
-    password_hash = passwords.hash_password(password)
+    return _insert(
+        conn,
+        username=username,
+        email=email,
+        display_name=display_name or username.capitalize(),
+        role=role,
+        password_hash=passwords.hash_password(password),
+    )
+
+
+def _insert(conn: Connection, **values: str) -> User:
     try:
         with conn.begin_nested():
-            return repository.create(
-                conn,
-                username=username,
-                email=email,
-                display_name=display_name or username.capitalize(),
-                role=role,
-                password_hash=password_hash,
-            )
+            return repository.create(conn, **values)
     except IntegrityError as error:
-        raise AccountError("a user with this email or username exists") from error
+        raise AccountExists("a user with this email or username exists") from error
 
 
 def user_for_token(conn: Connection, token: str, secret: str) -> User:
@@ -74,10 +99,8 @@ def user_for_token(conn: Connection, token: str, secret: str) -> User:
 
 
 def revoke_tokens(conn: Connection, user: User) -> None:
-    """End every session token the user holds (logout)."""
-    conn.execute(
-        update(users).where(users.c.id == user.id).values(tokens_valid_after=datetime.now(UTC))
-    )
+    """End every session token the user holds (logout); the bridge ends their XMPP sessions."""
+    repository.update(conn, user.id, tokens_valid_after=datetime.now(UTC))
 
 
 def check_xmpp_login(conn: Connection, *, localpart: str, password: str, secret: str) -> bool:

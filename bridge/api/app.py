@@ -9,9 +9,11 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
+from bridge.accounts import admin_endpoints
 from bridge.accounts import endpoints as accounts
 from bridge.accounts.passwords import PasswordRejected
-from bridge.accounts.service import AccountError
+from bridge.accounts.service import AccountError, AccountExists
+from bridge.accounts.throttle import LoginThrottle
 from bridge.api import health, pages
 from bridge.chats import endpoints as chats
 from bridge.chats.service import ChatNotFound
@@ -21,6 +23,7 @@ from bridge.settings import Settings
 ERRORS: dict[type[Exception], int] = {
     ChatNotFound: status.HTTP_404_NOT_FOUND,
     InvalidTransition: status.HTTP_409_CONFLICT,
+    AccountExists: status.HTTP_409_CONFLICT,
     PasswordRejected: status.HTTP_422_UNPROCESSABLE_CONTENT,
     AccountError: status.HTTP_422_UNPROCESSABLE_CONTENT,
 }
@@ -31,7 +34,9 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app = FastAPI(title="customer-chat", version="0.1.0")
     app.state.settings = settings
     app.state.engine = engine
-    for router in (accounts.router, chats.router, health.router, pages.router):
+    app.state.throttle = LoginThrottle()
+    routers = (accounts.router, admin_endpoints.router, chats.router, health.router, pages.router)
+    for router in routers:
         app.include_router(router)
     pages.mount_static(app)
     for error, code in ERRORS.items():

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 
 from bridge.accounts import service as accounts
 from bridge.accounts.repository import User
+from bridge.accounts.throttle import LoginThrottle
 from bridge.accounts.tokens import InvalidToken
 from bridge.settings import Settings
 
@@ -73,3 +74,22 @@ def current_supporter(user: CurrentUser) -> User:
 
 
 CurrentSupporter = Annotated[User, Depends(current_supporter)]
+
+
+def current_admin(user: CurrentUser) -> User:
+    """The current user if they are an admin; 403 otherwise."""
+    if user.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins may do this")
+    return user
+
+
+CurrentAdmin = Annotated[User, Depends(current_admin)]
+
+
+def get_throttle(request: Request) -> LoginThrottle:
+    """The app's counter of failed sign-ins."""
+    throttle: LoginThrottle = request.app.state.throttle
+    return throttle
+
+
+Throttle = Annotated[LoginThrottle, Depends(get_throttle)]

@@ -1,0 +1,190 @@
+"""Customer accounts, staff administration, throttled sign-ins and password upgrades."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import bcrypt
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bridge.db import users
+from tests.conftest import Person
+from tests.stack import Stack
+
+
+def _email() -> str:
+    return f"rider-{uuid.uuid4().hex[:8]}@example.com"
+
+
+def _login(
+    stack: Stack, email: str, password: str, address: str = "198.51.100.1"
+) -> httpx.Response:
+    return httpx.post(
+        f"{stack.api}/api/auth/login",
+        json={"email": email, "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+def test_customer_registers_and_signs_in(stack: Stack) -> None:
+    email = _email()
+    answer = httpx.post(
+        f"{stack.api}/api/auth/register",
+        json={"email": email, "password": "pedal power 2026", "display_name": "Ria"},
+    )
+    assert answer.status_code == 201
+    session = answer.json()
+    assert session["user"]["role"] == "user" and session["user"]["email"] == email
+    assert session["xmpp"]["jid"].startswith(session["user"]["id"])
+    assert _login(stack, email.upper(), "pedal power 2026").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({"email": "not-an-email", "password": "long enough", "display_name": "X"}, 422),
+        ({"email": "a@example.com", "password": "short", "display_name": "X"}, 422),
+        ({"email": "a@example.com", "password": "🚲" * 64, "display_name": "X"}, 422),
+        ({"email": "a@example.com", "password": "long enough"}, 422),
+    ],
+)
+def test_registration_refuses_bad_input_with_4xx(
+    stack: Stack, body: dict[str, Any], status: int
+) -> None:
+    answer = httpx.post(f"{stack.api}/api/auth/register", json=body)
+    assert answer.status_code == status
+    assert answer.json()["detail"]
+
+
+def test_registering_a_taken_email_gets_409(stack: Stack) -> None:
+    body = {"email": _email(), "password": "long enough", "display_name": "Ria"}
+    assert httpx.post(f"{stack.api}/api/auth/register", json=body).status_code == 201
+    again = httpx.post(f"{stack.api}/api/auth/register", json=body)
+    assert again.status_code == 409
+
+
+def test_repeated_failures_on_one_account_get_429_with_retry_after(stack: Stack) -> None:
+    email = _email()
+    httpx.post(
+        f"{stack.api}/api/auth/register",
+        json={"email": email, "password": "the right one", "display_name": "Ria"},
+    )
+    codes = [_login(stack, email, f"wrong {n}", f"198.51.100.{n}").status_code for n in range(5)]
+    assert codes == [401] * 5
+    blocked = _login(stack, email, "the right one", "198.51.100.99")
+    assert blocked.status_code == 429
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 60
+    assert "try again in" in blocked.json()["detail"]
+
+
+def test_repeated_failures_from_one_address_get_429_but_others_go_on(stack: Stack) -> None:
+    for number in range(30):
+        assert _login(stack, _email(), "guess", "203.0.113.7").status_code == 401, number
+    assert _login(stack, _email(), "guess", "203.0.113.7").status_code == 429
+    email = _email()
+    httpx.post(
+        f"{stack.api}/api/auth/register",
+        json={"email": email, "password": "the right one", "display_name": "Ria"},
+    )
+    assert _login(stack, email, "the right one", "203.0.113.8").status_code == 200
+
+
+def test_low_cost_hashes_are_upgraded_at_sign_in(stack: Stack) -> None:
+    email = _email()
+    session = httpx.post(
+        f"{stack.api}/api/auth/register",
+        json={"email": email, "password": "old but good", "display_name": "Ria"},
+    ).json()
+    weak = bcrypt.hashpw(b"old but good", bcrypt.gensalt(4)).decode()
+    user_id = uuid.UUID(session["user"]["id"])
+    stack.db.run_sync(
+        lambda conn: conn.execute(
+            users.update().where(users.c.id == user_id).values(password_hash=weak)
+        )
+    )
+    assert _login(stack, email, "old but good").status_code == 200
+    stored = stack.db.run_sync(
+        lambda conn: conn.execute(
+            select(users.c.password_hash).where(users.c.id == user_id)
+        ).scalar()
+    )
+    assert stored.startswith("$2b$12$")
+
+
+def test_admin_creates_disables_and_resets_staff(
+    stack: Stack, make_supporter: Callable[..., Person]
+) -> None:
+    admin = make_supporter("Ada", role="admin")
+    auth = {"Authorization": f"Bearer {admin.token}"}
+    email = _email()
+    created = httpx.post(
+        f"{stack.api}/api/admin/users",
+        headers=auth,
+        json={
+            "email": email,
+            "role": "supporter",
+            "password": "first password",
+            "display_name": "Finn",
+        },
+    )
+    assert created.status_code == 201
+    finn = created.json()
+    assert (finn["role"], finn["display_name"], finn["disabled"]) == ("supporter", "Finn", False)
+    listed = httpx.get(f"{stack.api}/api/admin/users", headers=auth).json()
+    assert finn["id"] in [user["id"] for user in listed]
+    token = _login(stack, email, "first password").json()["token"]
+
+    reset = httpx.patch(
+        f"{stack.api}/api/admin/users/{finn['id']}",
+        headers=auth,
+        json={"password": "second password"},
+    )
+    assert reset.status_code == 200
+    assert (
+        httpx.get(f"{stack.api}/api/me", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
+    assert _login(stack, email, "first password").status_code == 401
+    assert _login(stack, email, "second password").status_code == 200
+
+    disabled = httpx.patch(
+        f"{stack.api}/api/admin/users/{finn['id']}", headers=auth, json={"disabled": True}
+    )
+    assert disabled.json()["disabled"] is True
+    assert _login(stack, email, "second password").status_code == 401
+
+
+def test_staff_administration_is_for_admins_only(
+    stack: Stack, make_supporter: Callable[..., Person], make_guest: Callable[[str], Person]
+) -> None:
+    admin = make_supporter("Ada", role="admin")
+    for person in (make_supporter("Sam"), make_guest("Mia")):
+        answer = httpx.get(
+            f"{stack.api}/api/admin/users", headers={"Authorization": f"Bearer {person.token}"}
+        )
+        assert answer.status_code == 403
+    auth = {"Authorization": f"Bearer {admin.token}"}
+    assert (
+        httpx.patch(
+            f"{stack.api}/api/admin/users/{admin.user_id}", headers=auth, json={"disabled": True}
+        ).status_code
+        == 409
+    )
+    assert (
+        httpx.patch(
+            f"{stack.api}/api/admin/users/{uuid.uuid4()}", headers=auth, json={"disabled": True}
+        ).status_code
+        == 404
+    )
+    assert (
+        httpx.post(
+            f"{stack.api}/api/admin/users",
+            headers=auth,
+            json={"email": _email(), "role": "user", "password": "long enough"},
+        ).status_code
+        == 422
+    )
