@@ -92,6 +92,16 @@ chat_events = Table(
     Index("chat_events_pending", "id", postgresql_where="done_at IS NULL"),
 )
 
+# The latest XMPP login of each user: when its token expires, whether it was ended.
+xmpp_logins = Table(
+    "xmpp_logins",
+    metadata,
+    Column("user_id", UUID(as_uuid=True), ForeignKey("users.id"), primary_key=True),
+    Column("token_exp", DateTime(timezone=True)),
+    Column("logged_in_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
 heartbeats = Table(
     "heartbeats",
     metadata,

@@ -64,8 +64,10 @@ class Client(slixmpp.ClientXMPP):
         self.changed = asyncio.Event()
         self.started = asyncio.Event()
         self.auth_failed = asyncio.Event()
+        self.gone = asyncio.Event()  # the server ended the session
         self.add_event_handler("session_start", self._on_start)
         self.add_event_handler("failed_all_auth", lambda _: self.auth_failed.set())
+        self.add_event_handler("disconnected", lambda _: self.gone.set())
         self.add_event_handler("groupchat_message", self._on_room_message)
         self.add_event_handler("message", self._on_message)
 
@@ -81,7 +83,7 @@ class Client(slixmpp.ClientXMPP):
             return_when=asyncio.FIRST_COMPLETED,
         )
         if self.auth_failed.is_set():
-            self.disconnect()
+            await self.logout()
             raise PermissionError(f"login refused for {self.boundjid.bare}")
         if not self.started.is_set():
             raise TimeoutError(f"no session for {self.boundjid.bare}")

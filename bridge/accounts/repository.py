@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, insert, or_, select
+from sqlalchemy import Connection, Row, func, insert, or_, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.dialects.postgresql import insert as upsert
 
-from bridge.db import users
+from bridge.db import users, xmpp_logins
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,37 @@ def list_staff(conn: Connection, *, include_disabled: bool = False) -> list[User
     if not include_disabled:
         query = query.where(~users.c.disabled)
     return [User(**row._mapping) for row in conn.execute(query)]
+
+
+def record_xmpp_login(conn: Connection, user_id: uuid.UUID, token_exp: datetime | None) -> None:
+    """Remember a successful XMPP login (with its token's expiry, if a token was used)."""
+    values = {"token_exp": token_exp, "logged_in_at": func.now(), "ended_at": None}
+    conn.execute(
+        upsert(xmpp_logins)
+        .values(user_id=user_id, **values)
+        .on_conflict_do_update(index_elements=["user_id"], set_=values)
+    )
+
+
+def xmpp_logins_to_end(conn: Connection) -> list[User]:
+    """Users logged into XMPP whose token expired or was revoked, or who were disabled."""
+    query = (
+        select(users)
+        .join(xmpp_logins, xmpp_logins.c.user_id == users.c.id)
+        .where(
+            xmpp_logins.c.ended_at.is_(None),
+            or_(
+                xmpp_logins.c.token_exp < func.now(),
+                users.c.disabled,
+                users.c.tokens_valid_after > xmpp_logins.c.logged_in_at,
+            ),
+        )
+    )
+    return [User(**row._mapping) for row in conn.execute(query)]
+
+
+def mark_xmpp_login_ended(conn: Connection, user_id: uuid.UUID) -> None:
+    """Record that the user's XMPP sessions were ended."""
+    conn.execute(
+        sql_update(xmpp_logins).where(xmpp_logins.c.user_id == user_id).values(ended_at=func.now())
+    )

@@ -104,15 +104,32 @@ def revoke_tokens(conn: Connection, user: User) -> None:
 
 
 def check_xmpp_login(conn: Connection, *, localpart: str, password: str, secret: str) -> bool:
-    """Decide an XMPP login: a session token of that user, or a staff member's password."""
+    """Decide an XMPP login: a session token of that user, or a staff member's password.
+
+    A successful login is remembered, so the bridge can end the session when its
+    token expires or is revoked.
+    """
     if password.count(".") == 2:
-        try:
-            return user_for_token(conn, password, secret).localpart == localpart
-        except tokens.InvalidToken:
-            return False
-    user = repository.get_by_localpart(conn, localpart)
-    staff_hash = user.password_hash if user and user.is_staff and not user.disabled else None
-    return passwords.verify(password, staff_hash)
+        return _token_login(conn, localpart=localpart, token=password, secret=secret)
+    staff = repository.get_by_localpart(conn, localpart)
+    staff_hash = staff.password_hash if staff and staff.is_staff and not staff.disabled else None
+    if not passwords.verify(password, staff_hash):
+        return False
+    assert staff is not None
+    repository.record_xmpp_login(conn, staff.id, None)
+    return True
+
+
+def _token_login(conn: Connection, *, localpart: str, token: str, secret: str) -> bool:
+    try:
+        user = user_for_token(conn, token, secret)
+    except tokens.InvalidToken:
+        return False
+    if user.localpart != localpart:
+        return False
+    expires = datetime.fromtimestamp(tokens.decode(token, secret).exp, UTC)
+    repository.record_xmpp_login(conn, user.id, expires)
+    return True
 
 
 def user_exists(conn: Connection, *, localpart: str) -> bool:

@@ -29,7 +29,9 @@ from bridge.routing.commands import make_commands
 from bridge.routing.events import ChatEvents
 from bridge.routing.message_log import MessageLog
 from bridge.routing.rooms import XMPP_FAILURES, Room, Rooms
+from bridge.routing.session_guard import SessionGuard
 from bridge.settings import Settings
+from bridge.xmpp_server.admin_api import AdminApi
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,7 @@ class Bridge(ComponentXMPP):
         self.message_log = MessageLog(db)
         self.events = ChatEvents(self)
         self.commands = make_commands(db)
+        self.session_guard = SessionGuard(db, AdminApi(settings))
         self.connected_event = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -102,6 +105,7 @@ class Bridge(ComponentXMPP):
                 asyncio.create_task(self.message_log.run()),
                 asyncio.create_task(self.events.run()),
                 asyncio.create_task(self._beat()),
+                asyncio.create_task(self.session_guard.run()),
             ]
         self.rooms.by_jid.clear()
         await self._rejoin_open_rooms()
