@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     extauth_parser = commands.add_parser("extauth", help="ejabberd's external auth program")
     extauth.add_arguments(extauth_parser)
     extauth_parser.set_defaults(handler=extauth.run)
+    keys = commands.add_parser("keys", help="message encryption keys").add_subparsers()
+    keys.add_parser("rotate", help="add a key for new messages").set_defaults(handler=_rotate)
+    keys.add_parser("reencrypt", help="move old messages to the newest key").set_defaults(
+        handler=_reencrypt
+    )
     users = commands.add_parser("users", help="manage staff accounts").add_subparsers()
     create = users.add_parser("create", help="create a supporter or admin")
     create.add_argument("--email", required=True)
@@ -71,8 +76,36 @@ def _migrate(_: argparse.Namespace) -> None:
     from bridge import migrate
     from bridge.db import make_engine
 
-    migrate.upgrade(make_engine(Settings()))
+    settings = Settings()
+    migrate.upgrade(make_engine(settings), settings)
     print("database is up to date")
+
+
+def _rotate(_: argparse.Namespace) -> None:
+    from bridge.messages.crypto import KeysConfigured, KeyStore
+
+    try:
+        key_id = KeyStore.for_messages(Settings()).rotate()
+    except KeysConfigured as error:
+        raise SystemExit(f"error: {error}") from error
+    print(f"new messages are now encrypted with key {key_id}")
+
+
+def _reencrypt(_: argparse.Namespace) -> None:
+    from bridge import migrate
+    from bridge.db import Database, make_engine
+    from bridge.messages import repository
+    from bridge.messages.crypto import KeyStore, MessageCipher
+
+    settings = Settings()
+    engine = make_engine(settings)
+    migrate.upgrade(engine, settings)
+    cipher = MessageCipher(KeyStore.for_messages(settings))
+    total, last = Database(engine).run_sync(repository.reencrypt, cipher)
+    while last is not None:
+        moved, last = Database(engine).run_sync(repository.reencrypt, cipher, after_id=last)
+        total += moved
+    print(f"re-encrypted {total} messages with key {cipher.store.ring().current_id}")
 
 
 def _ejabberd_config(_: argparse.Namespace) -> None:
@@ -87,8 +120,9 @@ def _create_user(args: argparse.Namespace) -> None:
     from bridge.db import Database, make_engine
 
     password = sys.stdin.readline().rstrip("\n")
-    engine = make_engine(Settings())
-    migrate.upgrade(engine)
+    settings = Settings()
+    engine = make_engine(settings)
+    migrate.upgrade(engine, settings)
     try:
         user = Database(engine).run_sync(
             lambda conn: service.create_staff(

@@ -8,10 +8,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
+from bridge.settings import Settings
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, settings: Settings) -> None:
     """Bring the database schema to the newest revision, one process at a time."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -19,4 +21,5 @@ def upgrade(engine: Engine) -> None:
         # Several processes start together; an advisory lock serialises their upgrades.
         conn.execute(text("SELECT pg_advisory_xact_lock(7261001)"))
         config.attributes["connection"] = conn
+        config.attributes["settings"] = settings  # data migrations may need keys
         command.upgrade(config, "head")

@@ -17,7 +17,7 @@ def run_api(settings: Settings) -> None:
     """Serve the api and the pages until stopped."""
     logging_setup.setup(settings, "api")
     engine = make_engine(settings)
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, settings)
     app = create_app(settings, engine)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
 
@@ -26,7 +26,7 @@ def run_bridge(settings: Settings) -> None:
     """Run the bridge component until SIGTERM or SIGINT."""
     logging_setup.setup(settings, "bridge")
     engine = make_engine(settings)
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, settings)
     asyncio.run(_serve_bridge(settings, Database(engine)))
 
 

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, validation_alias=AliasChoices("CUSTOMER_CHAT_PORT", "PORT"))
     api_internal_url: str | None = None
     secret_key: str | None = None
+    encryption_keys: str | None = None
     allowed_origins: str = ""
     ejabberdctl: str = "/usr/sbin/ejabberdctl"
     ejabberd_node: str = "customerchat@localhost"

@@ -76,7 +76,7 @@ def run(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url(settings)
     engine = make_engine(settings.model_copy(update={"database_url": url}))
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, settings)
     supporter = (
         Database(engine).run_sync(demo.ensure_supporter, settings) if settings.demo else None
     )

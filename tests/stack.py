@@ -122,7 +122,7 @@ def start_stack() -> Stack:
     env["CUSTOMER_CHAT_DATABASE_URL"] = url
     settings = settings.model_copy(update={"database_url": url})
     engine = make_engine(settings)
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, settings)
     ejabberd = Ejabberd(settings, render(settings))
     ejabberd.start()
     stack = Stack(settings, env, Database(engine), ejabberd)

@@ -18,6 +18,7 @@ from bridge.api import health, pages
 from bridge.chats import endpoints as chats
 from bridge.chats.service import ChatNotFound
 from bridge.chats.states import InvalidTransition
+from bridge.messages.crypto import KeyStore, MessageCipher
 from bridge.settings import Settings
 
 ERRORS: dict[type[Exception], int] = {
@@ -35,6 +36,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.throttle = LoginThrottle()
+    app.state.cipher = MessageCipher(KeyStore.for_messages(settings))
     routers = (accounts.router, admin_endpoints.router, chats.router, health.router, pages.router)
     for router in routers:
         app.include_router(router)

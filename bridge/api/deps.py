@@ -13,6 +13,7 @@ from bridge.accounts import service as accounts
 from bridge.accounts.repository import User
 from bridge.accounts.throttle import LoginThrottle
 from bridge.accounts.tokens import InvalidToken
+from bridge.messages.crypto import MessageCipher
 from bridge.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
@@ -93,3 +94,12 @@ def get_throttle(request: Request) -> LoginThrottle:
 
 
 Throttle = Annotated[LoginThrottle, Depends(get_throttle)]
+
+
+def get_cipher(request: Request) -> MessageCipher:
+    """Seals and opens message bodies of the live database."""
+    cipher: MessageCipher = request.app.state.cipher
+    return cipher
+
+
+Cipher = Annotated[MessageCipher, Depends(get_cipher)]

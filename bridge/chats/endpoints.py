@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlalchemy import Engine
 
 from bridge.accounts.repository import User
-from bridge.api.deps import AppSettings, CurrentSupporter, CurrentUser, DbConn, get_engine
+from bridge.api.deps import (
+    AppSettings,
+    Cipher,
+    CurrentSupporter,
+    CurrentUser,
+    DbConn,
+    get_engine,
+)
 from bridge.chats import repository, service
 from bridge.chats.schemas import ChatIn, ChatOut, MessageOut
 from bridge.chats.states import Status
@@ -67,10 +74,13 @@ def get_chat(chat_id: uuid.UUID, user: CurrentUser, conn: DbConn) -> ChatOut:
 
 
 @router.get("/{chat_id}/messages")
-def chat_messages(chat_id: uuid.UUID, user: CurrentUser, conn: DbConn) -> list[MessageOut]:
+def chat_messages(
+    chat_id: uuid.UUID, user: CurrentUser, conn: DbConn, cipher: Cipher
+) -> list[MessageOut]:
     """The chat's messages from the log, in order."""
     chat = _visible(conn, chat_id, user)
-    return [MessageOut.model_validate(row) for row in message_log.list_for_chat(conn, chat.id)]
+    rows = message_log.list_for_chat(conn, chat.id, cipher)
+    return [MessageOut.model_validate(row) for row in rows]
 
 
 @router.post("/{chat_id}/take")

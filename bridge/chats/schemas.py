@@ -67,4 +67,5 @@ class MessageOut(BaseModel):
     sender_name: str
     kind: str
     body: str
+    readable: bool = True
     created_at: datetime

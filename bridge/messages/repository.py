@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Row, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from bridge.db import chats, messages
+from bridge.messages.crypto import MessageCipher, Sealed, UnreadableMessage
 
 
 @dataclass(frozen=True)
@@ -26,19 +28,35 @@ class LoggedMessage:
     created_at: datetime
 
 
-def insert_many(conn: Connection, rows: list[LoggedMessage]) -> int:
-    """Log messages, skipping any already logged (same stanza-id, or sender + origin-id)."""
+def insert_many(conn: Connection, rows: list[LoggedMessage], cipher: MessageCipher) -> int:
+    """Log messages encrypted, skipping those already logged (by stanza-id or origin-id)."""
     if not rows:
         return 0
     result = conn.execute(
-        insert(messages).values([asdict(row) for row in rows]).on_conflict_do_nothing()
+        insert(messages).values([_sealed_row(row, cipher) for row in rows]).on_conflict_do_nothing()
     )
     return int(result.rowcount)
 
 
-def record(conn: Connection, rows: list[LoggedMessage], cursors: dict[uuid.UUID, str]) -> int:
+def _sealed_row(row: LoggedMessage, cipher: MessageCipher) -> dict[str, object]:
+    values = asdict(row)
+    sealed = cipher.seal(values.pop("body"), chat_id=row.chat_id, message_id=row.stanza_id)
+    return {
+        **values,
+        "body_ciphertext": sealed.ciphertext,
+        "nonce": sealed.nonce,
+        "key_id": sealed.key_id,
+    }
+
+
+def record(
+    conn: Connection,
+    rows: list[LoggedMessage],
+    cursors: dict[uuid.UUID, str],
+    cipher: MessageCipher,
+) -> int:
     """Log messages and move each chat's completeness cursor, in one transaction."""
-    inserted = insert_many(conn, rows)
+    inserted = insert_many(conn, rows, cipher)
     for chat_id, stanza_id in cursors.items():
         set_cursor(conn, chat_id, stanza_id)
     return inserted
@@ -50,13 +68,56 @@ def set_cursor(conn: Connection, chat_id: uuid.UUID, stanza_id: str) -> None:
 
 
 def list_for_chat(
-    conn: Connection, chat_id: uuid.UUID, *, limit: int = 500
+    conn: Connection, chat_id: uuid.UUID, cipher: MessageCipher, *, limit: int = 500
 ) -> list[dict[str, object]]:
-    """Return a chat's logged messages in order."""
+    """Return a chat's logged messages in order, bodies decrypted."""
     query = (
         select(messages)
         .where(messages.c.chat_id == chat_id)
         .order_by(messages.c.created_at, messages.c.id)
         .limit(limit)
     )
-    return [dict(row._mapping) for row in conn.execute(query)]
+    return [_opened(row, cipher) for row in conn.execute(query)]
+
+
+def _opened(row: Row[Any], cipher: MessageCipher) -> dict[str, object]:
+    values = dict(row._mapping)
+    for column in ("key_id", "nonce", "body_ciphertext"):
+        del values[column]
+    sealed = Sealed(row.key_id, bytes(row.nonce), bytes(row.body_ciphertext))
+    try:
+        values["body"] = cipher.open(sealed, chat_id=row.chat_id, message_id=row.stanza_id)
+        values["readable"] = True
+    except UnreadableMessage:  # moved, tampered or its key is gone: say so, never guess
+        values["body"], values["readable"] = "", False
+    return values
+
+
+def reencrypt(
+    conn: Connection, cipher: MessageCipher, *, after_id: int = 0, batch: int = 500
+) -> tuple[int, int | None]:
+    """Move a batch of messages sealed with older keys to the current key.
+
+    Returns how many moved and the last id looked at (None when nothing is left).
+    """
+    current = cipher.store.ring().current_id
+    rows = conn.execute(
+        select(messages)
+        .where(messages.c.key_id != current, messages.c.id > after_id)
+        .order_by(messages.c.id)
+        .limit(batch)
+        .with_for_update()
+    ).all()
+    moved = 0
+    for row in rows:
+        opened = _opened(row, cipher)
+        if not opened["readable"]:
+            continue  # left as it is: re-encrypting cannot repair it
+        sealed = cipher.seal(str(opened["body"]), chat_id=row.chat_id, message_id=row.stanza_id)
+        conn.execute(
+            update(messages)
+            .where(messages.c.id == row.id)
+            .values(body_ciphertext=sealed.ciphertext, nonce=sealed.nonce, key_id=sealed.key_id)
+        )
+        moved += 1
+    return moved, (rows[-1].id if rows else None)

@@ -23,6 +23,7 @@ from bridge.chats.repository import Chat
 from bridge.chats.service import OPEN
 from bridge.db import Database
 from bridge.messages import repository as message_log
+from bridge.messages.crypto import KeyStore, MessageCipher
 from bridge.routing import adhoc, chat_commands
 from bridge.routing.archive_reader import archived_after
 from bridge.routing.commands import make_commands
@@ -65,7 +66,7 @@ class Bridge(ComponentXMPP):
         self.settings = settings
         self.db = db
         self.rooms = Rooms(self, settings.xmpp_domain)
-        self.message_log = MessageLog(db)
+        self.message_log = MessageLog(db, MessageCipher(KeyStore.for_messages(settings)))
         self.events = ChatEvents(self)
         self.commands = make_commands(db)
         self.session_guard = SessionGuard(db, AdminApi(settings))

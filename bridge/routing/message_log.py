@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bridge.db import Database
 from bridge.messages import repository
+from bridge.messages.crypto import MessageCipher
 from bridge.messages.repository import LoggedMessage
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,9 @@ class Entry:
 class MessageLog:
     """A queue in front of the database: `add` never blocks, `run` writes batches in order."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cipher: MessageCipher) -> None:
         self.db = db
+        self.cipher = cipher
         self.queue: asyncio.Queue[Entry] = asyncio.Queue()
 
     def add(self, message: LoggedMessage, *, complete_up_to: bool) -> None:
@@ -62,7 +64,7 @@ class MessageLog:
         attempt = 0
         while True:
             try:
-                await self.db.run(repository.record, rows, cursors)
+                await self.db.run(repository.record, rows, cursors, self.cipher)
                 return
             except SQLAlchemyError as error:
                 delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
