@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
-from bridge.accounts import service, tokens
+from bridge.accounts import repository, service, tokens
 from bridge.accounts.repository import User
 from bridge.accounts.schemas import (
     ExtauthIn,
@@ -19,7 +19,7 @@ from bridge.accounts.schemas import (
     UserOut,
     XmppAccount,
 )
-from bridge.api.deps import AppSettings, CurrentUser, DbConn, Throttle
+from bridge.api.deps import AppSettings, CurrentSupporter, CurrentUser, DbConn, Throttle
 from bridge.settings import Settings
 
 router = APIRouter()
@@ -80,6 +80,12 @@ def login(
 def logout(user: CurrentUser, conn: DbConn) -> None:
     """Revoke every session token of the current user."""
     service.revoke_tokens(conn, user)
+
+
+@router.get("/api/supporters")
+def colleagues(_: CurrentSupporter, conn: DbConn) -> list[UserOut]:
+    """The enabled supporters and admins (to hand a chat to)."""
+    return [UserOut.of(user) for user in repository.list_staff(conn)]
 
 
 @router.get("/api/me")

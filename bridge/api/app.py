@@ -16,7 +16,7 @@ from bridge.accounts.service import AccountError, AccountExists
 from bridge.accounts.throttle import LoginThrottle
 from bridge.api import health, pages
 from bridge.chats import endpoints as chats
-from bridge.chats.service import ChatNotFound
+from bridge.chats.service import ChatNotFound, TransferRefused
 from bridge.chats.states import InvalidTransition
 from bridge.messages.crypto import KeyStore, MessageCipher
 from bridge.settings import Settings
@@ -25,6 +25,7 @@ ERRORS: dict[type[Exception], int] = {
     ChatNotFound: status.HTTP_404_NOT_FOUND,
     InvalidTransition: status.HTTP_409_CONFLICT,
     AccountExists: status.HTTP_409_CONFLICT,
+    TransferRefused: status.HTTP_409_CONFLICT,
     PasswordRejected: status.HTTP_422_UNPROCESSABLE_CONTENT,
     AccountError: status.HTTP_422_UNPROCESSABLE_CONTENT,
 }

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from sqlalchemy import Engine
 
+from bridge.accounts import repository as accounts
 from bridge.accounts.repository import User
 from bridge.api.deps import (
     AppSettings,
@@ -19,7 +20,7 @@ from bridge.api.deps import (
     get_engine,
 )
 from bridge.chats import repository, service
-from bridge.chats.schemas import ChatIn, ChatOut, MessageOut
+from bridge.chats.schemas import ChatIn, ChatOut, MessageOut, TransferIn
 from bridge.chats.states import Status
 from bridge.db import Database
 from bridge.messages import repository as message_log
@@ -87,6 +88,17 @@ def chat_messages(
 def take_chat(chat_id: uuid.UUID, supporter: CurrentSupporter, conn: DbConn) -> ChatOut:
     """Take a waiting chat, or take over one another supporter holds."""
     return ChatOut.of(service.take(conn, chat_id=chat_id, supporter=supporter))
+
+
+@router.post("/{chat_id}/transfer")
+def transfer_chat(
+    chat_id: uuid.UUID, body: TransferIn, supporter: CurrentSupporter, conn: DbConn
+) -> ChatOut:
+    """Hand an active chat to another supporter; the customer and both supporters are told."""
+    colleague = accounts.get(conn, body.supporter_id)
+    if colleague is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such supporter")
+    return ChatOut.of(service.transfer(conn, chat_id=chat_id, by=supporter, to=colleague))
 
 
 @router.post("/{chat_id}/end")

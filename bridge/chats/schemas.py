@@ -57,6 +57,12 @@ class ChatIn(BaseModel):
     subject: str = Field(default="", max_length=200)
 
 
+class TransferIn(BaseModel):
+    """Whom to hand the chat to."""
+
+    supporter_id: uuid.UUID
+
+
 class MessageOut(BaseModel):
     """A logged room message."""
 

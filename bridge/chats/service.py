@@ -18,6 +18,10 @@ class ChatNotFound(LookupError):
     """No such chat, or not one this user may see."""
 
 
+class TransferRefused(ValueError):
+    """The chat cannot be handed to that person by this one."""
+
+
 def create(conn: Connection, *, customer: User, subject: str, room_service: str) -> Chat:
     """Open a chat for a customer; it waits in the queue until a supporter takes it."""
     chat_id = repository.insert_chat(
@@ -78,6 +82,21 @@ def end(conn: Connection, *, chat_id: uuid.UUID, by: User) -> Chat:
     states.check(chat.status, Status.ENDED)
     repository.update_chat(conn, chat.id, status=Status.ENDED, ended_at=func.now())
     repository.add_event(conn, chat.id, "ended", by_id=str(by.id))
+    return _get(conn, chat.id)
+
+
+def transfer(conn: Connection, *, chat_id: uuid.UUID, by: User, to: User) -> Chat:
+    """Hand an active chat from its supporter (or an admin) to another supporter."""
+    chat = _get(conn, chat_id, for_update=True)
+    states.check(chat.status, Status.ACTIVE)
+    if chat.assignee_id != by.id and by.role != "admin":
+        raise TransferRefused("only the supporter holding the chat (or an admin) can hand it on")
+    if not to.is_staff or to.disabled or to.id == chat.assignee_id:
+        raise TransferRefused("hand the chat to another enabled supporter")
+    repository.update_chat(conn, chat.id, assignee_id=to.id)
+    repository.add_event(
+        conn, chat.id, "transferred", supporter_id=str(to.id), previous_id=str(chat.assignee_id)
+    )
     return _get(conn, chat.id)
 
 

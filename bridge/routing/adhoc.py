@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slixmpp import JID
 from slixmpp.exceptions import XMPPError
 
 from bridge.accounts.repository import User
-from bridge.chats.service import ChatNotFound
-from bridge.chats.states import InvalidTransition
-from bridge.routing.commands import ChatAction, Command, Listing, numbered
+from bridge.chats.repository import Chat
+from bridge.routing.commands import ACTION_ERRORS, ChatAction, Command, Listing, named, numbered
 
 Session = dict[str, Any]
+T = TypeVar("T", User, Chat)
 Identify = Callable[[JID], Awaitable[User | None]]
 
 
@@ -50,30 +50,39 @@ async def _offer_choices(
     if not choices:
         return _done(session, command.nothing_to_choose)
     form = xmpp.plugin["xep_0004"].make_form("form", command.title)
-    form.add_field(
-        var="chat",
-        ftype="list-single",
-        label="Chat",
-        required=True,
-        options=[
-            {"label": line, "value": str(chat.id)}
-            for line, chat in zip(numbered(choices), choices, strict=True)
-        ],
-        value=str(choices[0].id),
-    )
-    by_id = {str(chat.id): chat for chat in choices}
+    chats = _add_choice(form, "chat", "Chat", numbered(choices), choices)
+    colleagues: dict[str, User] = {}
+    if command.needs_colleague:
+        team = await command.colleagues(supporter)
+        colleagues = _add_choice(form, "colleague", "Hand to", named(team), team)
 
     async def submit(payload: Any, session: Session) -> Session:
-        chosen = by_id.get(str(payload.get_values().get("chat", "")))
-        if chosen is None:
-            raise XMPPError("bad-request", "Pick one of the offered chats.")
+        values = payload.get_values()
+        chosen = chats.get(str(values.get("chat", "")))
+        colleague = colleagues.get(str(values.get("colleague", "")))
+        if chosen is None or (command.needs_colleague and colleague is None):
+            raise XMPPError("bad-request", "Pick one of the offered choices.")
         try:
-            return _done(session, await command.act(supporter, chosen))
-        except (ChatNotFound, InvalidTransition) as error:
+            return _done(session, await command.act(supporter, chosen, colleague))
+        except ACTION_ERRORS as error:
             return _done(session, f"Could not {command.name} that chat: {error}", "error")
 
     session.update(payload=form, next=submit, has_next=False, allow_complete=True)
     return session
+
+
+def _add_choice(form: Any, var: str, label: str, lines: list[str], items: list[T]) -> dict[str, T]:
+    """Add a list-single field offering `items` (labelled by `lines`); return them by value."""
+    by_id = {str(item.id): item for item in items}
+    form.add_field(
+        var=var,
+        ftype="list-single",
+        label=label,
+        required=True,
+        options=[{"label": line, "value": value} for line, value in zip(lines, by_id, strict=True)],
+        value=next(iter(by_id), ""),
+    )
+    return by_id
 
 
 def _done(session: Session, text: str, level: str = "info") -> Session:

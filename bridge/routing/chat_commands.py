@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from bridge.accounts.repository import User
 from bridge.chats.repository import Chat
-from bridge.chats.service import ChatNotFound
-from bridge.chats.states import InvalidTransition
-from bridge.routing.commands import ChatAction, Command, Listing, numbered
+from bridge.routing.commands import ACTION_ERRORS, ChatAction, Command, Listing, named, numbered
 
 
 async def answer(commands: dict[str, Command], supporter: User, text: str) -> str:
@@ -26,21 +24,33 @@ async def _choose_and_act(command: ChatAction, supporter: User, args: list[str])
     choices = await command.choices(supporter)
     if not choices:
         return command.nothing_to_choose
+    prompt = "\n".join([command.choose_prompt, *numbered(choices)])
     if not args:
         if len(choices) == 1 and command.name == "end":
-            return await _act(command, supporter, choices, 1)
-        return "\n".join([command.choose_prompt, *numbered(choices)])
+            return await _act(command, supporter, choices[0], None)
+        return prompt
     if not args[0].isdigit() or not 1 <= int(args[0]) <= len(choices):
-        return f"There is no chat number {args[0][:20]}. " + "\n".join(
-            [command.choose_prompt, *numbered(choices)]
-        )
-    return await _act(command, supporter, choices, int(args[0]))
+        return f"There is no chat number {args[0][:20]}. " + prompt
+    colleague = None
+    if command.needs_colleague:
+        colleagues = await command.colleagues(supporter)
+        colleague = _find(colleagues, " ".join(args[1:]))
+        if colleague is None:
+            return "\n".join([f"Name a colleague: {command.choose_prompt}", *named(colleagues)])
+    return await _act(command, supporter, choices[int(args[0]) - 1], colleague)
 
 
-async def _act(command: ChatAction, supporter: User, choices: list[Chat], number: int) -> str:
+def _find(colleagues: list[User], name: str) -> User | None:
+    wanted = name.strip().lower()
+    return next(
+        (c for c in colleagues if wanted and wanted in (c.username, c.display_name.lower())), None
+    )
+
+
+async def _act(command: ChatAction, supporter: User, chat: Chat, colleague: User | None) -> str:
     try:
-        return await command.act(supporter, choices[number - 1])
-    except (ChatNotFound, InvalidTransition) as error:
+        return await command.act(supporter, chat, colleague)
+    except ACTION_ERRORS as error:
         return f"Could not {command.name} that chat: {error}"
 
 

@@ -10,11 +10,16 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bridge.accounts import repository as accounts
 from bridge.accounts.repository import User
 from bridge.chats import service
 from bridge.chats.repository import Chat
-from bridge.chats.states import Status
+from bridge.chats.service import ChatNotFound, TransferRefused
+from bridge.chats.states import InvalidTransition, Status
 from bridge.db import Database
+
+# What an action may refuse with; both renderers turn these into a clear answer.
+ACTION_ERRORS = (ChatNotFound, InvalidTransition, TransferRefused)
 
 
 @dataclass(frozen=True)
@@ -49,17 +54,23 @@ class Listing(Command):
 
 
 class ChatAction(Command):
-    """A command acting on one chat picked from a numbered list."""
+    """A command acting on one chat picked from a numbered list (and maybe a colleague)."""
 
     nothing_to_choose: str
     choose_prompt: str
+    needs_colleague = False  # `transfer` also names the supporter to hand the chat to
 
     @abstractmethod
     async def choices(self, supporter: User) -> list[Chat]:
         """The chats the supporter may pick from, in the numbering shown to them."""
 
+    async def colleagues(self, supporter: User) -> list[User]:
+        """The supporters the chat may go to (only for commands that need one)."""
+        staff = await self.db.run(accounts.list_staff)
+        return [member for member in staff if member.id != supporter.id]
+
     @abstractmethod
-    async def act(self, supporter: User, chat: Chat) -> str:
+    async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
         """Carry out the action on the chosen chat and say what happened."""
 
 
@@ -91,7 +102,7 @@ class TakeCommand(ChatAction):
         """The queue as `list` shows it."""
         return await self.db.run(service.queue)
 
-    async def act(self, supporter: User, chat: Chat) -> str:
+    async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
         """Assign the chat to the supporter."""
         taken = await self.db.run(
             lambda conn: service.take(conn, chat_id=chat.id, supporter=supporter)
@@ -112,10 +123,33 @@ class EndCommand(ChatAction):
         """The supporter's active chats."""
         return await self.db.run(service.held_by, supporter)
 
-    async def act(self, supporter: User, chat: Chat) -> str:
+    async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
         """End the chat."""
         await self.db.run(lambda conn: service.end(conn, chat_id=chat.id, by=supporter))
         return f"The chat with {chat.customer_name} has ended."
+
+
+class TransferCommand(ChatAction):
+    """Hand one of the supporter's chats to a colleague."""
+
+    name = "transfer"
+    title = "Transfer a chat"
+    help = "transfer N NAME: hand your chat number N to the supporter NAME"
+    nothing_to_choose = "You have no active chat."
+    choose_prompt = "Which chat, to whom? Reply transfer N NAME:"
+    needs_colleague = True
+
+    async def choices(self, supporter: User) -> list[Chat]:
+        """The supporter's active chats."""
+        return await self.db.run(service.held_by, supporter)
+
+    async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
+        """Hand the chat over."""
+        assert colleague is not None
+        await self.db.run(
+            lambda conn: service.transfer(conn, chat_id=chat.id, by=supporter, to=colleague)
+        )
+        return f"The chat with {chat.customer_name} is now with {colleague.display_name}."
 
 
 class HelpCommand(Listing):
@@ -140,6 +174,11 @@ def numbered(chats: list[Chat], *, now: datetime | None = None) -> list[str]:
     return [f"{number}) {describe(chat, now)}" for number, chat in enumerate(chats, start=1)]
 
 
+def named(colleagues: list[User]) -> list[str]:
+    """Describe colleagues as `username (Name)` lines."""
+    return [f"{member.username} ({member.display_name})" for member in colleagues]
+
+
 def describe(chat: Chat, now: datetime) -> str:
     """One line about a chat: who, what, and how long it has waited or who holds it."""
     subject = f" — {chat.subject}" if chat.subject else ""
@@ -151,5 +190,5 @@ def describe(chat: Chat, now: datetime) -> str:
 
 def make_commands(db: Database) -> dict[str, Command]:
     """Every command by its word."""
-    actions: list[Command] = [ListCommand(db), TakeCommand(db), EndCommand(db)]
+    actions: list[Command] = [ListCommand(db), TakeCommand(db), EndCommand(db), TransferCommand(db)]
     return {command.name: command for command in [*actions, HelpCommand(db, actions)]}

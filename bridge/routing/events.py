@@ -78,8 +78,8 @@ class ChatEvents:
         origin = f"chat-event-{event.id}"
         if event.kind == "created":
             await self._created(chat, origin)
-        elif event.kind == "taken":
-            await self._taken(chat, origin, event.payload)
+        elif event.kind in ("taken", "transferred"):
+            await self._handed(chat, origin, event.kind, event.payload)
         elif event.kind == "ended":
             room = await self.bridge.room_for(chat)
             self.bridge.rooms.announce(room, Status.ENDED, origin)
@@ -97,22 +97,27 @@ class ChatEvents:
             "Reply 'list' to see the queue, 'take N' to take it.",
         )
 
-    async def _taken(self, chat: Chat, origin: str, payload: dict[str, Any]) -> None:
+    async def _handed(self, chat: Chat, origin: str, kind: str, payload: dict[str, Any]) -> None:
         room = await self.bridge.room_for(chat)
         supporter = await self._user(payload["supporter_id"])
         previous = await self._user(payload["previous_id"]) if payload.get("previous_id") else None
         if supporter is None:
             return
         await self.bridge.rooms.add_member(room, str(self._jid(supporter)))
-        self.bridge.rooms.announce(room, Status.ACTIVE, origin)
-        self._invite(supporter, room, chat, previous)
+        if kind == "taken":
+            self.bridge.rooms.announce(room, Status.ACTIVE, origin)
         if previous is not None and previous.id != supporter.id:
+            self.bridge.rooms.notice(
+                room, f"{supporter.display_name} is now looking after your chat.", origin + "-n"
+            )
+            verb = "took over" if kind == "taken" else "now has"
             self._send(
                 previous,
-                f"{supporter.display_name} took over your chat with {chat.customer_name}.",
+                f"{supporter.display_name} {verb} your chat with {chat.customer_name}.",
                 chat,
                 "active",
             )
+        self._invite(supporter, room, chat, previous)
         await self._tell_staff(chat, "active")
 
     def _invite(self, supporter: User, room: Room, chat: Chat, previous: User | None) -> None:

@@ -84,6 +84,12 @@ class Rooms:
         message["origin_id"]["id"] = origin_id
         message.send()
 
+    def notice(self, room: Room, text: str, origin_id: str) -> None:
+        """Tell the room something that is not a status change."""
+        message = self.xmpp.make_message(mto=room.jid, mbody=text, mtype="groupchat", mfrom=self.me)
+        message["origin_id"]["id"] = origin_id
+        message.send()
+
     def note_occupant(self, presence: Any) -> None:
         """Remember which real address stands behind a nick (rooms are non-anonymous)."""
         room = self.by_jid.get(presence["from"].bare)
