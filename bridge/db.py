@@ -96,6 +96,19 @@ chat_events = Table(
     Index("chat_events_pending", "id", postgresql_where="done_at IS NULL"),
 )
 
+# Only a SHA-256 of each invitation code is kept: a leaked table opens no chat.
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("code_hash", Text, primary_key=True),
+    Column("chat_id", UUID(as_uuid=True), ForeignKey("chats.id"), nullable=False),
+    Column("customer_id", UUID(as_uuid=True), ForeignKey("users.id"), nullable=False),
+    Column("created_by", UUID(as_uuid=True), ForeignKey("users.id"), nullable=False),
+    Column("email", Text),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 # The latest XMPP login of each user: when its token expires, whether it was ended.
 xmpp_logins = Table(
     "xmpp_logins",

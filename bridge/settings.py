@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, validation_alias=AliasChoices("CUSTOMER_CHAT_PORT", "PORT"))
     api_internal_url: str | None = None
+    public_url: str | None = None
+    invitation_days: int = 7
     secret_key: str | None = None
     encryption_keys: str | None = None
     allowed_origins: str = ""
@@ -54,6 +56,11 @@ class Settings(BaseSettings):
     def public_websocket_url(self) -> str:
         """Where browsers open XMPP over WebSocket."""
         return self.websocket_url or f"ws://127.0.0.1:{self.xmpp_http_port}/xmpp-websocket"
+
+    @property
+    def site_url(self) -> str:
+        """Where customers reach the pages (invitation links point here)."""
+        return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
 
     @property
     def api_url(self) -> str:

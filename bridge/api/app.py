@@ -18,6 +18,8 @@ from bridge.api import health, pages
 from bridge.chats import endpoints as chats
 from bridge.chats.service import ChatNotFound, TransferRefused
 from bridge.chats.states import InvalidTransition
+from bridge.invitations import endpoints as invitations
+from bridge.invitations.service import InvitationExpired, InvitationNotFound
 from bridge.messages.crypto import KeyStore, MessageCipher
 from bridge.settings import Settings
 
@@ -26,6 +28,8 @@ ERRORS: dict[type[Exception], int] = {
     InvalidTransition: status.HTTP_409_CONFLICT,
     AccountExists: status.HTTP_409_CONFLICT,
     TransferRefused: status.HTTP_409_CONFLICT,
+    InvitationNotFound: status.HTTP_404_NOT_FOUND,
+    InvitationExpired: status.HTTP_410_GONE,
     PasswordRejected: status.HTTP_422_UNPROCESSABLE_CONTENT,
     AccountError: status.HTTP_422_UNPROCESSABLE_CONTENT,
 }
@@ -38,7 +42,14 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.state.engine = engine
     app.state.throttle = LoginThrottle()
     app.state.cipher = MessageCipher(KeyStore.for_messages(settings))
-    routers = (accounts.router, admin_endpoints.router, chats.router, health.router, pages.router)
+    routers = (
+        accounts.router,
+        admin_endpoints.router,
+        chats.router,
+        invitations.router,
+        health.router,
+        pages.router,
+    )
     for router in routers:
         app.include_router(router)
     pages.mount_static(app)

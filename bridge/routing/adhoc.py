@@ -10,7 +10,15 @@ from slixmpp.exceptions import XMPPError
 
 from bridge.accounts.repository import User
 from bridge.chats.repository import Chat
-from bridge.routing.commands import ACTION_ERRORS, ChatAction, Command, Listing, named, numbered
+from bridge.routing.commands import (
+    ACTION_ERRORS,
+    ChatAction,
+    Command,
+    FormCommand,
+    Listing,
+    named,
+    numbered,
+)
 
 Session = dict[str, Any]
 T = TypeVar("T", User, Chat)
@@ -37,10 +45,25 @@ def _starter(
             raise XMPPError("forbidden", "Only supporters can use these commands.")
         if isinstance(command, Listing):
             return _done(session, (await command.run(supporter)).as_text())
+        if isinstance(command, FormCommand):
+            return _ask_fields(xmpp, command, supporter, session)
         assert isinstance(command, ChatAction)
         return await _offer_choices(xmpp, command, supporter, session)
 
     return start
+
+
+def _ask_fields(xmpp: Any, command: FormCommand, supporter: User, session: Session) -> Session:
+    form = xmpp.plugin["xep_0004"].make_form("form", command.title)
+    for name, label in command.fields:
+        form.add_field(var=name, ftype="text-single", label=label)
+
+    async def submit(payload: Any, session: Session) -> Session:
+        values = {name: str(payload.get_values().get(name) or "") for name, _ in command.fields}
+        return _done(session, (await command.run(supporter, values)).as_text())
+
+    session.update(payload=form, next=submit, has_next=False, allow_complete=True)
+    return session
 
 
 async def _offer_choices(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from bridge.accounts.repository import User
 from bridge.chats.repository import Chat
-from bridge.routing.commands import ACTION_ERRORS, ChatAction, Command, Listing, named, numbered
+from bridge.routing.commands import (
+    ACTION_ERRORS,
+    ChatAction,
+    Command,
+    FormCommand,
+    Listing,
+    named,
+    numbered,
+)
 
 
 async def answer(commands: dict[str, Command], supporter: User, text: str) -> str:
@@ -16,6 +24,9 @@ async def answer(commands: dict[str, Command], supporter: User, text: str) -> st
         return unknown + (await _help(commands, supporter))
     if isinstance(command, Listing):
         return (await command.run(supporter)).as_text()
+    if isinstance(command, FormCommand):
+        first_field = command.fields[0][0]
+        return (await command.run(supporter, {first_field: " ".join(words[1:])})).as_text()
     assert isinstance(command, ChatAction)
     return await _choose_and_act(command, supporter, words[1:])
 

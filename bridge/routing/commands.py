@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bridge.accounts import repository as accounts
 from bridge.accounts.repository import User
@@ -17,6 +18,10 @@ from bridge.chats.repository import Chat
 from bridge.chats.service import ChatNotFound, TransferRefused
 from bridge.chats.states import InvalidTransition, Status
 from bridge.db import Database
+from bridge.invitations import service as invitations
+from bridge.settings import Settings
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 # What an action may refuse with; both renderers turn these into a clear answer.
 ACTION_ERRORS = (ChatNotFound, InvalidTransition, TransferRefused)
@@ -72,6 +77,16 @@ class ChatAction(Command):
     @abstractmethod
     async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
         """Carry out the action on the chosen chat and say what happened."""
+
+
+class FormCommand(Command):
+    """A command that takes a few free-text fields (in a chat: the words after it)."""
+
+    fields: tuple[tuple[str, str], ...]  # (name, label); a chat fills the first one
+
+    @abstractmethod
+    async def run(self, supporter: User, values: dict[str, str]) -> Reply:
+        """Carry out the command with these values."""
 
 
 class ListCommand(Listing):
@@ -152,6 +167,37 @@ class TransferCommand(ChatAction):
         return f"The chat with {chat.customer_name} is now with {colleague.display_name}."
 
 
+class InviteCommand(FormCommand):
+    """Open a chat for a customer and get the link to send them."""
+
+    name = "invite"
+    title = "Invite a customer"
+    help = "invite [SUBJECT]: open a chat for a customer and get a link to send them"
+    fields = (("subject", "Subject"), ("email", "Customer's email (optional)"))
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        super().__init__(db)
+        self.settings = settings
+
+    async def run(self, supporter: User, values: dict[str, str]) -> Reply:
+        """Create the chat and the link."""
+        issued = await self.db.run(
+            lambda conn: invitations.invite(
+                conn,
+                supporter=supporter,
+                subject=values.get("subject", "").strip()[:200],
+                email=values.get("email", "").strip()[:254] or None,
+                room_service=self.settings.muc_service,
+                valid_for=timedelta(days=self.settings.invitation_days),
+            )
+        )
+        until = issued.expires_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+        return Reply(
+            f"Send this link to the customer (valid until {until}):",
+            (f"{self.settings.site_url}/i/{issued.code}",),
+        )
+
+
 class HelpCommand(Listing):
     """Explain the commands."""
 
@@ -188,7 +234,13 @@ def describe(chat: Chat, now: datetime) -> str:
     return f"{chat.customer_name}{subject} (active, with {chat.assignee_name})"
 
 
-def make_commands(db: Database) -> dict[str, Command]:
+def make_commands(db: Database, settings: Settings) -> dict[str, Command]:
     """Every command by its word."""
-    actions: list[Command] = [ListCommand(db), TakeCommand(db), EndCommand(db), TransferCommand(db)]
+    actions: list[Command] = [
+        ListCommand(db),
+        TakeCommand(db),
+        EndCommand(db),
+        TransferCommand(db),
+        InviteCommand(db, settings),
+    ]
     return {command.name: command for command in [*actions, HelpCommand(db, actions)]}

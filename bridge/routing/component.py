@@ -68,7 +68,7 @@ class Bridge(ComponentXMPP):
         self.rooms = Rooms(self, settings.xmpp_domain)
         self.message_log = MessageLog(db, MessageCipher(KeyStore.for_messages(settings)))
         self.events = ChatEvents(self)
-        self.commands = make_commands(db)
+        self.commands = make_commands(db, settings)
         self.session_guard = SessionGuard(db, AdminApi(settings))
         self.connected_event = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []

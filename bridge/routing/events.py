@@ -80,14 +80,21 @@ class ChatEvents:
             await self._created(chat, origin)
         elif event.kind in ("taken", "transferred"):
             await self._handed(chat, origin, event.kind, event.payload)
+        elif event.kind == "invited":
+            await self._open_room(chat)
+            await self._handed(chat, origin, "taken", event.payload)
         elif event.kind == "ended":
             room = await self.bridge.room_for(chat)
             self.bridge.rooms.announce(room, Status.ENDED, origin)
             await self._tell_staff(chat, "ended")
 
-    async def _created(self, chat: Chat, origin: str) -> None:
+    async def _open_room(self, chat: Chat) -> Room:
         room = await self.bridge.room_for(chat)
         await self.db.run(chats.update_chat, chat.id, room_ready=True)
+        return room
+
+    async def _created(self, chat: Chat, origin: str) -> None:
+        room = await self._open_room(chat)
         self.bridge.rooms.announce(room, Status.WAITING, origin)
         subject = f" — {chat.subject}" if chat.subject else ""
         await self._tell_staff(

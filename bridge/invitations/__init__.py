@@ -1,0 +1,1 @@
+"""Invitations: a supporter opens a chat for a customer and sends them a link."""
