@@ -69,7 +69,16 @@ class Person:
 @pytest.fixture
 def make_supporter(stack: Stack) -> Callable[..., Person]:
     """Create a supporter account and sign them in over the api."""
+    return _supporter_factory(stack)
 
+
+@pytest.fixture(scope="session")
+def make_supporter_once(stack: Stack) -> Callable[[], Person]:
+    """Create one supporter for session-wide fixtures."""
+    return lambda: _supporter_factory(stack)()
+
+
+def _supporter_factory(stack: Stack) -> Callable[..., Person]:
     def create(name: str = "Sam", role: str = "supporter") -> Person:
         username = f"{name.lower()}{uuid.uuid4().hex[:6]}"
         password = f"pw-{uuid.uuid4().hex}"

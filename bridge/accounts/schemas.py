@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bridge.accounts.repository import User
+from bridge.api.inputs import Input
 
 
 class UserOut(BaseModel):
@@ -49,13 +50,13 @@ class SessionOut(BaseModel):
     xmpp: XmppAccount
 
 
-class GuestIn(BaseModel):
+class GuestIn(Input):
     """Start as a guest customer."""
 
     display_name: str = Field(min_length=1, max_length=80)
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(Input):
     """Open a customer account."""
 
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -63,7 +64,7 @@ class RegisterIn(BaseModel):
     display_name: str = Field(min_length=1, max_length=80)
 
 
-class StaffIn(BaseModel):
+class StaffIn(Input):
     """Create a supporter or admin."""
 
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -73,21 +74,21 @@ class StaffIn(BaseModel):
     display_name: str | None = Field(default=None, max_length=80)
 
 
-class StaffChange(BaseModel):
+class StaffChange(Input):
     """Disable or enable a staff account, or set a new password."""
 
     disabled: bool | None = None
     password: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
-class LoginIn(BaseModel):
+class LoginIn(Input):
     """Sign in with email (or staff username) and password."""
 
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
 
-class ExtauthIn(BaseModel):
+class ExtauthIn(Input):
     """One question of ejabberd's external authentication protocol."""
 
     command: str = Field(max_length=32)

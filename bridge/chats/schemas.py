@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from bridge.api.inputs import Input
 from bridge.chats.repository import Chat
 
 
@@ -51,13 +52,13 @@ class ChatOut(BaseModel):
         )
 
 
-class ChatIn(BaseModel):
+class ChatIn(Input):
     """Open a chat."""
 
     subject: str = Field(default="", max_length=200)
 
 
-class TransferIn(BaseModel):
+class TransferIn(Input):
     """Whom to hand the chat to."""
 
     supporter_id: uuid.UUID

@@ -7,10 +7,11 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from bridge.accounts.schemas import SessionOut
+from bridge.api.inputs import Input
 from bridge.chats.schemas import ChatOut
 
 
-class InvitationIn(BaseModel):
+class InvitationIn(Input):
     """Open a chat for a customer."""
 
     subject: str = Field(default="", max_length=200)
@@ -26,7 +27,7 @@ class InvitationOut(BaseModel):
     expires_at: datetime
 
 
-class AcceptIn(BaseModel):
+class AcceptIn(Input):
     """Come in through an invitation link."""
 
     display_name: str | None = Field(default=None, max_length=80)

@@ -35,7 +35,14 @@ def test_guest_gets_a_one_hour_token_and_an_xmpp_account(stack: Stack) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"display_name": ""}, {"display_name": "   "}, {"display_name": "x" * 81}]
+    "body",
+    [
+        {},
+        {"display_name": ""},
+        {"display_name": "   "},
+        {"display_name": "x" * 81},
+        {"display_name": "nul\x00byte"},
+    ],
 )
 def test_guest_without_a_usable_name_gets_422(stack: Stack, body: dict[str, str]) -> None:
     answer = httpx.post(f"{stack.api}/api/auth/guest", json=body)
