@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         ("bridge", _bridge, "run the XMPP bridge component"),
         ("migrate", _migrate, "apply database migrations"),
         ("ejabberd-config", _ejabberd_config, "render ejabberd's config into the data dir"),
+        ("tls-self-signed", _tls_self_signed, "write a self-signed certificate for trying TLS"),
     ):
         commands.add_parser(name, help=text).set_defaults(handler=handler)
     extauth_parser = commands.add_parser("extauth", help="ejabberd's external auth program")
@@ -106,6 +107,14 @@ def _reencrypt(_: argparse.Namespace) -> None:
         moved, last = Database(engine).run_sync(repository.reencrypt, cipher, after_id=last)
         total += moved
     print(f"re-encrypted {total} messages with key {cipher.store.ring().current_id}")
+
+
+def _tls_self_signed(_: argparse.Namespace) -> None:
+    from bridge.tls import self_signed
+
+    settings = Settings()
+    pair = self_signed(settings.data_dir.resolve() / "tls", settings.xmpp_domain)
+    print(f"CUSTOMER_CHAT_TLS_CERT={pair.cert}\nCUSTOMER_CHAT_TLS_KEY={pair.key}")
 
 
 def _ejabberd_config(_: argparse.Namespace) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import ssl
 import struct
 import sys
 import urllib.error
@@ -24,10 +25,13 @@ log = logging.getLogger("extauth")
 class Forwarder:
     """Asks the api's `/internal/extauth` endpoint, presenting the shared secret."""
 
-    def __init__(self, api_url: str, secret: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self, api_url: str, secret: str, timeout: float = 10.0, ca_file: Path | None = None
+    ) -> None:
         self.url = api_url.rstrip("/") + "/internal/extauth"
         self.secret = secret
         self.timeout = timeout
+        self.tls = ssl.create_default_context(cafile=ca_file) if ca_file else None
 
     def decide(self, request: str) -> bool:
         """Answer one protocol request; anything unclear is a no."""
@@ -46,7 +50,9 @@ class Forwarder:
             headers={"Content-Type": "application/json", "X-Extauth-Secret": self.secret},
         )
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as answer:  # noqa: S310
+            with urllib.request.urlopen(  # noqa: S310
+                req, timeout=self.timeout, context=self.tls
+            ) as answer:
                 return bool(json.load(answer).get("ok"))
         except (urllib.error.URLError, OSError, ValueError) as error:
             log.error("api unreachable for %s: %s", body["command"], type(error).__name__)
@@ -71,6 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api", required=True, help="base URL of the api")
     parser.add_argument("--secret-file", required=True, type=Path)
     parser.add_argument("--log", type=Path, help="error log (stderr goes nowhere)")
+    parser.add_argument("--ca-file", type=Path, help="certificate to trust for an HTTPS api")
 
 
 def run(args: argparse.Namespace) -> None:
@@ -79,7 +86,7 @@ def run(args: argparse.Namespace) -> None:
         logging.basicConfig(
             filename=args.log, level=logging.WARNING, format="%(asctime)s %(message)s"
         )
-    forwarder = Forwarder(args.api, args.secret_file.read_text().strip())
+    forwarder = Forwarder(args.api, args.secret_file.read_text().strip(), ca_file=args.ca_file)
     serve(forwarder, sys.stdin.buffer, sys.stdout.buffer)
 
 

@@ -19,7 +19,15 @@ def run_api(settings: Settings) -> None:
     engine = make_engine(settings)
     migrate.upgrade(engine, settings)
     app = create_app(settings, engine)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        ssl_certfile=settings.tls_cert,
+        ssl_keyfile=settings.tls_key,
+    )
 
 
 def run_bridge(settings: Settings) -> None:

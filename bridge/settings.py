@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     public_url: str | None = None
     invitation_days: int = 7
     secret_key: str | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
     encryption_keys: str | None = None
     allowed_origins: str = ""
     ejabberdctl: str = "/usr/sbin/ejabberdctl"
@@ -53,24 +55,34 @@ class Settings(BaseSettings):
         return f"conference.{self.xmpp_domain}"
 
     @property
+    def tls(self) -> bool:
+        """Whether the api and ejabberd serve TLS (a certificate and key are configured)."""
+        return self.tls_cert is not None and self.tls_key is not None
+
+    @property
     def public_websocket_url(self) -> str:
         """Where browsers open XMPP over WebSocket."""
-        return self.websocket_url or f"ws://127.0.0.1:{self.xmpp_http_port}/xmpp-websocket"
+        scheme = "wss" if self.tls else "ws"
+        return self.websocket_url or f"{scheme}://127.0.0.1:{self.xmpp_http_port}/xmpp-websocket"
 
     @property
     def site_url(self) -> str:
         """Where customers reach the pages (invitation links point here)."""
-        return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
+        return (self.public_url or f"{self._scheme}://127.0.0.1:{self.port}").rstrip("/")
 
     @property
     def api_url(self) -> str:
         """The api as ejabberd's extauth and `run` reach it."""
-        return self.api_internal_url or f"http://127.0.0.1:{self.port}"
+        return self.api_internal_url or f"{self._scheme}://127.0.0.1:{self.port}"
+
+    @property
+    def _scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     @property
     def web_origins(self) -> list[str]:
         """Origins allowed to open the WebSocket: the api's own pages and configured ones."""
-        own = [f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"]
+        own = [f"{self._scheme}://127.0.0.1:{self.port}", f"{self._scheme}://localhost:{self.port}"]
         configured = [o.strip().lower() for o in self.allowed_origins.split(",") if o.strip()]
         return own + configured
 

@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -133,7 +134,10 @@ def wait_until_ready(settings: Settings, timeout: float = READY_TIMEOUT) -> None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{settings.api_url}/readyz", timeout=2).status_code == 200:
+            cert = settings.tls_cert
+            verify = ssl.create_default_context(cafile=str(cert)) if cert else True
+            answer = httpx.get(f"{settings.api_url}/readyz", timeout=2, verify=verify)
+            if answer.status_code == 200:
                 return
         except httpx.HTTPError:
             pass

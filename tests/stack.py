@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,7 @@ import httpx
 from bridge import migrate
 from bridge.db import Database, database_url, make_engine
 from bridge.settings import Settings
+from bridge.tls import self_signed
 from bridge.xmpp_server.config import render
 from bridge.xmpp_server.control import Ejabberd
 
@@ -68,6 +70,12 @@ class Stack:
         """Base URL of the api."""
         return self.settings.api_url
 
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """What HTTPS clients must trust to talk to this stack."""
+        cert = self.settings.tls_cert
+        return ssl.create_default_context(cafile=str(cert)) if cert else True
+
     def start(self, name: str) -> None:
         """Start the api or the bridge as a real child process."""
         self.processes[name] = subprocess.Popen(
@@ -90,7 +98,7 @@ class Stack:
         last = ""
         while time.monotonic() < deadline:
             try:
-                answer = httpx.get(f"{self.api}/readyz", timeout=2)
+                answer = httpx.get(f"{self.api}/readyz", timeout=2, verify=self.verify)
                 if answer.status_code == 200:
                     return
                 last = answer.text
@@ -111,12 +119,15 @@ def settings_from(env: dict[str, str]) -> Settings:
         os.environ.update(saved)
 
 
-def start_stack() -> Stack:
+def start_stack(tls: bool = False) -> Stack:
     """Start PostgreSQL (embedded, or CUSTOMER_CHAT_DATABASE_URL), ejabberd, api and bridge."""
     data_dir = Path(tempfile.mkdtemp(prefix="customer-chat-test-"))
     data_dir.chmod(0o755)
     external = os.environ.get("CUSTOMER_CHAT_DATABASE_URL")
     env = stack_env(data_dir, external)
+    if tls:
+        pair = self_signed(data_dir / "tls", "chat.localhost")
+        env |= {"CUSTOMER_CHAT_TLS_CERT": str(pair.cert), "CUSTOMER_CHAT_TLS_KEY": str(pair.key)}
     settings = settings_from(env)
     url = database_url(settings)
     env["CUSTOMER_CHAT_DATABASE_URL"] = url

@@ -82,6 +82,8 @@ def _security_headers(
         response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
+        if settings.tls:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if not request.url.path.startswith(("/docs", "/redoc")):  # Swagger UI loads a CDN
             response.headers["Content-Security-Policy"] = policy
         route = request.scope.get("route")

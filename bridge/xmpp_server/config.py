@@ -61,19 +61,28 @@ def render(settings: Settings) -> Layout:
     secret_file = layout.etc / "extauth.secret"
     secret_file.write_text(settings.extauth_secret)
     secret_file.chmod(0o600)
-    layout.config.write_text(render_yaml(settings, layout, program, secret_file))
+    certfiles = _copy_certificate(settings, layout)
+    layout.config.write_text(render_yaml(settings, layout, program, secret_file, certfiles))
     layout.config.chmod(0o600)
     _write_ctl_cfg(layout)
     _hand_to_ejabberd_user(settings.data_dir, layout)
     return layout
 
 
-def render_yaml(settings: Settings, layout: Layout, program: Path, secret_file: Path) -> str:
+def render_yaml(
+    settings: Settings,
+    layout: Layout,
+    program: Path,
+    secret_file: Path,
+    certfiles: list[Path] | None = None,
+) -> str:
     """Fill the template with these settings."""
     extauth_program = (
         f"/usr/bin/python3 {program} --api {settings.api_url} "
         f"--secret-file {secret_file} --log {layout.logs / 'extauth.log'}"
     )
+    if certfiles:  # the api answers HTTPS with this certificate: trust it
+        extauth_program += f" --ca-file {certfiles[0]}"
     values = {
         "domain": settings.xmpp_domain,
         "bind_ip": settings.xmpp_bind,
@@ -85,8 +94,20 @@ def render_yaml(settings: Settings, layout: Layout, program: Path, secret_file: 
         "component_secret": settings.component_secret,
         "extauth_program": extauth_program,
         "websocket_origins": json.dumps(settings.web_origins),
+        "certfiles": json.dumps([str(path) for path in certfiles or []]),
+        "tls": "true" if certfiles else "false",
     }
     return string.Template(TEMPLATE.read_text()).substitute(values)
+
+
+def _copy_certificate(settings: Settings, layout: Layout) -> list[Path]:
+    # ejabberd runs as its own user: it gets a private copy it can read.
+    if settings.tls_cert is None or settings.tls_key is None:
+        return []
+    copy = layout.etc / "tls.pem"
+    copy.write_bytes(settings.tls_cert.read_bytes() + b"\n" + settings.tls_key.read_bytes())
+    copy.chmod(0o600)
+    return [copy]
 
 
 def _write_ctl_cfg(layout: Layout) -> None:
