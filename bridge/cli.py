@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bridge import extauth
 from bridge.settings import Settings
@@ -34,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     extauth_parser = commands.add_parser("extauth", help="ejabberd's external auth program")
     extauth.add_arguments(extauth_parser)
     extauth_parser.set_defaults(handler=extauth.run)
+    archive = commands.add_parser("archive", help="move ended chats into the archive")
+    archive.add_argument("--older-than", default=None, help="e.g. 7d, 12h, 30m, 45s")
+    archive.set_defaults(handler=_archive)
+    archive_import = archive.add_subparsers().add_parser("import", help="import past chats")
+    archive_import.add_argument("path", type=Path, help="a .jsonl file, one chat a line")
+    archive_import.set_defaults(handler=_archive_import)
     keys = commands.add_parser("keys", help="message encryption keys").add_subparsers()
     keys.add_parser("rotate", help="add a key for new messages").set_defaults(handler=_rotate)
     keys.add_parser("reencrypt", help="move old messages to the newest key").set_defaults(
@@ -80,6 +87,47 @@ def _migrate(_: argparse.Namespace) -> None:
     settings = Settings()
     migrate.upgrade(make_engine(settings), settings)
     print("database is up to date")
+
+
+def _archive(args: argparse.Namespace) -> None:
+    import asyncio
+
+    from bridge.archive.service import Archiver, open_archive, parse_duration
+    from bridge.db import Database, make_engine
+
+    settings = Settings()
+    try:
+        older_than = parse_duration(args.older_than or settings.archive_after)
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from error
+    live = Database(make_engine(settings))
+    archiver = Archiver.for_settings(settings, live, open_archive(settings))
+
+    async def run() -> int:
+        try:
+            return await archiver.run(older_than)
+        finally:
+            await archiver.admin.close()
+
+    print(f"archived {asyncio.run(run())} chats")
+
+
+def _archive_import(args: argparse.Namespace) -> None:
+    from bridge.archive.importer import import_file
+    from bridge.archive.service import open_archive
+    from bridge.messages.crypto import KeyStore, MessageCipher
+
+    settings = Settings()
+    cipher = MessageCipher(KeyStore.for_archive(settings))
+    report = import_file(args.path, open_archive(settings), cipher)
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    print(
+        f"imported {report.imported} chats, {report.already_there} already there, "
+        f"{len(report.errors)} lines refused"
+    )
+    if report.errors:
+        raise SystemExit(1)
 
 
 def _rotate(_: argparse.Namespace) -> None:

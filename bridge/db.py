@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     func,
+    make_url,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -136,9 +137,25 @@ def database_url(settings: Settings) -> str:
     return embedded_url(settings.data_dir)
 
 
-def make_engine(settings: Settings) -> Engine:
+def archive_database_url(settings: Settings) -> str:
+    """The archive database: configured, or `<live name>_archive` on the live server."""
+    if settings.archive_database_url:
+        return settings.archive_database_url
+    if not settings.database_url:
+        from bridge.postgres import embedded_url
+
+        return embedded_url(settings.data_dir, "customer_chat_archive")
+    from bridge.postgres import ensure_database
+
+    live = make_url(settings.database_url)
+    name = f"{live.database}_archive"
+    ensure_database(live.set(database="postgres").render_as_string(hide_password=False), name)
+    return live.set(database=name).render_as_string(hide_password=False)
+
+
+def make_engine(settings: Settings, *, archive: bool = False) -> Engine:
     """Create the engine every process uses (a small pool, connections checked before use)."""
-    url = database_url(settings)
+    url = archive_database_url(settings) if archive else database_url(settings)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg2://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)

@@ -13,10 +13,12 @@ from bridge.settings import Settings
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
-def upgrade(engine: Engine, settings: Settings) -> None:
-    """Bring the database schema to the newest revision, one process at a time."""
+def upgrade(engine: Engine, settings: Settings, *, archive: bool = False) -> None:
+    """Bring the (live or archive) schema to the newest revision, one process at a time."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option(
+        "script_location", str(MIGRATIONS / "archive" if archive else MIGRATIONS)
+    )
     with engine.begin() as conn:
         # Several processes start together; an advisory lock serialises their upgrades.
         conn.execute(text("SELECT pg_advisory_xact_lock(7261001)"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import warnings
@@ -10,8 +11,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-def embedded_url(data_dir: Path) -> str:
-    """Start (or attach to) the embedded server and return a URL for the `customer_chat` db."""
+def embedded_url(data_dir: Path, database: str = "customer_chat") -> str:
+    """Start (or attach to) the embedded server and return a URL for one of its databases."""
     os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime_dir(data_dir)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -20,8 +21,8 @@ def embedded_url(data_dir: Path) -> str:
     pgdata = (data_dir / "postgres").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
-    _ensure_database(server, "customer_chat")
-    return str(server.get_uri("customer_chat"))
+    ensure_database(server.get_uri("postgres"), database)
+    return str(server.get_uri(database))
 
 
 def stop_embedded(data_dir: Path) -> None:
@@ -33,18 +34,21 @@ def stop_embedded(data_dir: Path) -> None:
         pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()  # type: ignore[attr-defined]
 
 
-def _ensure_database(server: object, name: str) -> None:
+def ensure_database(maintenance_url: str, name: str) -> None:
+    """Create the database `name` on the server behind `maintenance_url` if it is missing."""
     import psycopg2
-    from psycopg2 import sql
+    from psycopg2 import errors, sql
 
-    connection = psycopg2.connect(server.get_uri("postgres"))  # type: ignore[attr-defined]
+    connection = psycopg2.connect(maintenance_url)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             if cursor.fetchone() is None:
                 log.info("creating database %s", name)
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                # Another process may create it at the same moment: that is fine.
+                with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
+                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         connection.close()
 

@@ -9,6 +9,7 @@ import uvicorn
 
 from bridge import logging_setup, migrate
 from bridge.api.app import create_app
+from bridge.archive.service import open_archive
 from bridge.db import Database, make_engine
 from bridge.settings import Settings
 
@@ -18,7 +19,7 @@ def run_api(settings: Settings) -> None:
     logging_setup.setup(settings, "api")
     engine = make_engine(settings)
     migrate.upgrade(engine, settings)
-    app = create_app(settings, engine)
+    app = create_app(settings, engine, open_archive(settings))
     uvicorn.run(
         app,
         host=settings.host,
@@ -35,13 +36,13 @@ def run_bridge(settings: Settings) -> None:
     logging_setup.setup(settings, "bridge")
     engine = make_engine(settings)
     migrate.upgrade(engine, settings)
-    asyncio.run(_serve_bridge(settings, Database(engine)))
+    asyncio.run(_serve_bridge(settings, Database(engine), open_archive(settings)))
 
 
-async def _serve_bridge(settings: Settings, db: Database) -> None:
+async def _serve_bridge(settings: Settings, db: Database, archive: Database) -> None:
     from bridge.routing.component import Bridge
 
-    bridge = Bridge(settings, db)
+    bridge = Bridge(settings, db, archive)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     log_dir: Path = Path("logs")
     database_url: str | None = None
+    archive_database_url: str | None = None
+    archive_encryption_keys: str | None = None
+    archive_after: str = "7d"
     xmpp_domain: str = "chat.localhost"
     xmpp_host: str = "127.0.0.1"
     xmpp_bind: str = "127.0.0.1"

@@ -80,7 +80,7 @@ def make_supporter_once(stack: Stack) -> Callable[[], Person]:
 
 def _supporter_factory(stack: Stack) -> Callable[..., Person]:
     def create(name: str = "Sam", role: str = "supporter") -> Person:
-        username = f"{name.lower()}{uuid.uuid4().hex[:6]}"
+        username = "".join(c for c in name.lower() if c.isalnum()) + uuid.uuid4().hex[:6]
         password = f"pw-{uuid.uuid4().hex}"
         user: User = stack.db.run_sync(
             lambda conn: accounts.create_staff(

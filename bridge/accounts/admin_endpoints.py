@@ -44,11 +44,15 @@ def change_staff(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such staff account")
     if body.disabled and user.id == admin.id:
         raise HTTPException(status.HTTP_409_CONFLICT, "admins cannot disable themselves")
-    changes: dict[str, object] = {"tokens_valid_after": datetime.now(UTC)}
+    changes: dict[str, object] = {}
     if body.disabled is not None:
         changes["disabled"] = body.disabled
     if body.password is not None:
         changes["password_hash"] = passwords.hash_password(body.password)
+    if body.disabled or body.password is not None:  # their sessions end
+        changes["tokens_valid_after"] = datetime.now(UTC)
+    if not changes:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "nothing to change")
     repository.update(conn, user.id, **changes)
     changed = repository.get(conn, user.id)
     assert changed is not None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 
-from bridge.accounts import repository, service, tokens
+from bridge.accounts import repository, service
 from bridge.accounts.repository import User
 from bridge.accounts.schemas import (
     ExtauthIn,
@@ -29,7 +29,7 @@ def session_for(user: User, settings: Settings) -> SessionOut:
     """Mint a session token and say where to log into XMPP with it."""
     return SessionOut(
         user=UserOut.of(user),
-        token=tokens.mint(user.id, user.role, settings.jwt_secret),
+        token=service.mint_token(user, settings.jwt_secret),
         xmpp=XmppAccount(
             jid=f"{user.localpart}@{settings.xmpp_domain}",
             websocket_url=settings.public_websocket_url,

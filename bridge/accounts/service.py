@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
@@ -96,6 +98,21 @@ def user_for_token(conn: Connection, token: str, secret: str) -> User:
     if tokens.is_revoked(claims, user.tokens_valid_after):
         raise tokens.InvalidToken("revoked")
     return user
+
+
+def mint_token(user: User, secret: str) -> str:
+    """A session token for the user that their latest cut-off does not already revoke.
+
+    Tokens carry whole seconds, so one minted in the same second as a cut-off would
+    count as older than it: such a sign-in waits for the next second (at most one).
+    """
+    now = time.time()
+    if user.tokens_valid_after is not None:
+        earliest = math.floor(user.tokens_valid_after.timestamp()) + 1
+        if now < earliest:
+            time.sleep(earliest - now)
+            now = earliest
+    return tokens.mint(user.id, user.role, secret, now=now)
 
 
 def revoke_tokens(conn: Connection, user: User) -> None:

@@ -15,9 +15,11 @@ from bridge.accounts.passwords import PasswordRejected
 from bridge.accounts.service import AccountError, AccountExists
 from bridge.accounts.throttle import LoginThrottle
 from bridge.api import health, pages
+from bridge.archive import endpoints as archive_endpoints
 from bridge.chats import endpoints as chats
 from bridge.chats.service import ChatNotFound, TransferRefused
 from bridge.chats.states import InvalidTransition
+from bridge.db import Database
 from bridge.invitations import endpoints as invitations
 from bridge.invitations.service import InvitationExpired, InvitationNotFound
 from bridge.messages.crypto import KeyStore, MessageCipher
@@ -35,16 +37,19 @@ ERRORS: dict[type[Exception], int] = {
 }
 
 
-def create_app(settings: Settings, engine: Engine) -> FastAPI:
-    """Build the api for these settings and database."""
+def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI:
+    """Build the api for these settings, the live database and the archive."""
     app = FastAPI(title="customer-chat", version="0.1.0")
     app.state.settings = settings
     app.state.engine = engine
     app.state.throttle = LoginThrottle()
     app.state.cipher = MessageCipher(KeyStore.for_messages(settings))
+    app.state.archive = archive
+    app.state.archive_cipher = MessageCipher(KeyStore.for_archive(settings))
     routers = (
         accounts.router,
         admin_endpoints.router,
+        archive_endpoints.router,
         chats.router,
         invitations.router,
         health.router,

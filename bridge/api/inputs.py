@@ -1,20 +1,25 @@
-"""The base of every request body: text without NUL characters (PostgreSQL refuses them)."""
+"""The base of every request body: text that PostgreSQL and XML can both carry."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, model_validator
 
+# NUL (PostgreSQL refuses it) and every other character XML 1.0 cannot carry: names
+# and subjects end up in XMPP stanzas, where one such character closes the stream.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 
 class Input(BaseModel):
-    """A request body; a NUL character in any text field is a 422, not a database error."""
+    """A request body; control characters in any text field are a 422."""
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul_characters(cls, data: Any) -> Any:
+    def _only_text(cls, data: Any) -> Any:
         if isinstance(data, dict) and any(
-            isinstance(value, str) and "\x00" in value for value in data.values()
+            isinstance(value, str) and NOT_TEXT.search(value) for value in data.values()
         ):
-            raise ValueError("text must not contain NUL characters")
+            raise ValueError("text must not contain control characters")
         return data

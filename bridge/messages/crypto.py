@@ -94,6 +94,11 @@ class KeyStore:
         """The live database's message keys."""
         return cls(settings.encryption_keys, settings.data_dir / "secrets" / "message-keys")
 
+    @classmethod
+    def for_archive(cls, settings: Settings) -> KeyStore:
+        """The archive's own keys."""
+        return cls(settings.archive_encryption_keys, settings.data_dir / "secrets" / "archive-keys")
+
     def ring(self) -> KeyRing:
         """The current key ring (created with one key on first use)."""
         if self.configured:

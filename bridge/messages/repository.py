@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from bridge.db import chats, messages
@@ -77,20 +77,18 @@ def list_for_chat(
         .order_by(messages.c.created_at, messages.c.id)
         .limit(limit)
     )
-    return [_opened(row, cipher) for row in conn.execute(query)]
+    return [opened(dict(row._mapping), cipher) for row in conn.execute(query)]
 
 
-def _opened(row: Row[Any], cipher: MessageCipher) -> dict[str, object]:
-    values = dict(row._mapping)
-    for column in ("key_id", "nonce", "body_ciphertext"):
-        del values[column]
-    sealed = Sealed(row.key_id, bytes(row.nonce), bytes(row.body_ciphertext))
+def opened(row: dict[str, Any], cipher: MessageCipher) -> dict[str, Any]:
+    """A stored message row with its body decrypted (`readable` says whether that worked)."""
+    sealed = Sealed(row.pop("key_id"), bytes(row.pop("nonce")), bytes(row.pop("body_ciphertext")))
     try:
-        values["body"] = cipher.open(sealed, chat_id=row.chat_id, message_id=row.stanza_id)
-        values["readable"] = True
+        row["body"] = cipher.open(sealed, chat_id=row["chat_id"], message_id=row["stanza_id"])
+        row["readable"] = True
     except UnreadableMessage:  # moved, tampered or its key is gone: say so, never guess
-        values["body"], values["readable"] = "", False
-    return values
+        row["body"], row["readable"] = "", False
+    return row
 
 
 def reencrypt(
@@ -110,10 +108,10 @@ def reencrypt(
     ).all()
     moved = 0
     for row in rows:
-        opened = _opened(row, cipher)
-        if not opened["readable"]:
+        message = opened(dict(row._mapping), cipher)
+        if not message["readable"]:
             continue  # left as it is: re-encrypting cannot repair it
-        sealed = cipher.seal(str(opened["body"]), chat_id=row.chat_id, message_id=row.stanza_id)
+        sealed = cipher.seal(message["body"], chat_id=row.chat_id, message_id=row.stanza_id)
         conn.execute(
             update(messages)
             .where(messages.c.id == row.id)

@@ -19,6 +19,7 @@ from bridge.routing.commands import (
     named,
     numbered,
 )
+from bridge.routing.rooms import xml_text
 
 Session = dict[str, Any]
 T = TypeVar("T", User, Chat)
@@ -102,12 +103,15 @@ def _add_choice(form: Any, var: str, label: str, lines: list[str], items: list[T
         ftype="list-single",
         label=label,
         required=True,
-        options=[{"label": line, "value": value} for line, value in zip(lines, by_id, strict=True)],
+        options=[
+            {"label": xml_text(line), "value": value}
+            for line, value in zip(lines, by_id, strict=True)
+        ],
         value=next(iter(by_id), ""),
     )
     return by_id
 
 
 def _done(session: Session, text: str, level: str = "info") -> Session:
-    session.update(payload=None, next=None, has_next=False, notes=[(level, text)])
+    session.update(payload=None, next=None, has_next=False, notes=[(level, xml_text(text))])
     return session

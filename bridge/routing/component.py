@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bridge import heartbeats
 from bridge.accounts import repository as accounts
 from bridge.accounts.repository import User
+from bridge.archive.service import Archiver, parse_duration
 from bridge.chats import repository as chats
 from bridge.chats.repository import Chat
 from bridge.chats.service import OPEN
@@ -29,10 +30,10 @@ from bridge.routing.archive_reader import archived_after
 from bridge.routing.commands import make_commands
 from bridge.routing.events import ChatEvents
 from bridge.routing.message_log import MessageLog
-from bridge.routing.rooms import XMPP_FAILURES, Room, Rooms
+from bridge.routing.rooms import XMPP_FAILURES, Room, Rooms, xml_text
 from bridge.routing.session_guard import SessionGuard
 from bridge.settings import Settings
-from bridge.xmpp_server.admin_api import AdminApi
+from bridge.xmpp_server.admin_api import AdminApi, AdminApiError
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,14 @@ PLUGINS = (
     "xep_0359",
 )
 HEARTBEAT_SECONDS = 5.0
+ARCHIVE_FIRST_DELAY = 300.0  # after start-up, once the rooms are joined
+ARCHIVE_INTERVAL = 86_400.0
 
 
 class Bridge(ComponentXMPP):
     """The component: rooms, queue, commands and the message log."""
 
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, archive: Database) -> None:
         super().__init__(  # type: ignore[no-untyped-call]
             settings.component_jid,
             settings.component_secret,
@@ -70,6 +73,7 @@ class Bridge(ComponentXMPP):
         self.events = ChatEvents(self)
         self.commands = make_commands(db, settings)
         self.session_guard = SessionGuard(db, AdminApi(settings))
+        self.archiver = Archiver.for_settings(settings, db, archive)
         self.connected_event = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -107,6 +111,7 @@ class Bridge(ComponentXMPP):
                 asyncio.create_task(self.events.run()),
                 asyncio.create_task(self._beat()),
                 asyncio.create_task(self.session_guard.run()),
+                asyncio.create_task(self._archive_daily()),
             ]
         self.rooms.by_jid.clear()
         await self._rejoin_open_rooms()
@@ -171,7 +176,19 @@ class Bridge(ComponentXMPP):
             text = "Only supporters can use these commands."
         else:
             text = await chat_commands.answer(self.commands, supporter, message["body"][:1000])
-        message.reply(text).send()
+        message.reply(xml_text(text)).send()
+
+    async def _archive_daily(self) -> None:
+        """Move chats ended longer ago than ARCHIVE_AFTER into the archive, once a day."""
+        older_than = parse_duration(self.settings.archive_after)
+        while True:
+            await asyncio.sleep(ARCHIVE_FIRST_DELAY)
+            try:
+                moved = await self.archiver.run(older_than)
+                log.info("archived %d chats", moved)
+            except (SQLAlchemyError, AdminApiError) as error:
+                log.warning("archiving failed (%s); next try tomorrow", type(error).__name__)
+            await asyncio.sleep(ARCHIVE_INTERVAL - ARCHIVE_FIRST_DELAY)
 
     async def _beat(self) -> None:
         """Tell /readyz the bridge is connected: at once, then every few seconds."""

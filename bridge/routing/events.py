@@ -22,7 +22,7 @@ from bridge.accounts.repository import User
 from bridge.chats import repository as chats
 from bridge.chats.repository import Chat, ChatEvent
 from bridge.chats.states import Status
-from bridge.routing.rooms import NS, XMPP_FAILURES, Room
+from bridge.routing.rooms import NS, XMPP_FAILURES, Room, xml_text
 
 if TYPE_CHECKING:
     from bridge.routing.component import Bridge
@@ -133,8 +133,10 @@ class ChatEvents:
         took_over = f" (taken over from {previous.display_name})" if previous else ""
         message = self.bridge.make_message(
             mto=self._jid(supporter),
-            mbody=f"You have the chat with {chat.customer_name}{took_over}. "
-            f"Join {room.jid.bare} to answer.",
+            mbody=xml_text(
+                f"You have the chat with {chat.customer_name}{took_over}. "
+                f"Join {room.jid.bare} to answer."
+            ),
             mtype="chat",
             mfrom=self.bridge.boundjid,
         )
@@ -142,7 +144,7 @@ class ChatEvents:
             ET.Element(
                 "{jabber:x:conference}x",
                 jid=room.jid.bare,
-                reason=f"Chat with {chat.customer_name}",
+                reason=xml_text(f"Chat with {chat.customer_name}"),
             )
         )
         message.xml.append(_queue_element(chat, "active"))
@@ -155,7 +157,7 @@ class ChatEvents:
     def _send(self, user: User, body: str | None, chat: Chat, status: str) -> None:
         message = self.bridge.make_message(
             mto=self._jid(user),
-            mbody=body,
+            mbody=xml_text(body) if body else None,
             mtype="chat" if body else "headline",
             mfrom=self.bridge.boundjid,
         )

@@ -11,6 +11,7 @@ from typing import Any
 from slixmpp import JID
 from slixmpp.exceptions import IqError, IqTimeout, PresenceError
 
+from bridge.api.inputs import NOT_TEXT
 from bridge.chats.repository import Chat
 from bridge.chats.states import ANNOUNCEMENT, Status
 from bridge.messages.repository import LoggedMessage
@@ -25,6 +26,11 @@ ROOM_CONFIG = {
     "muc#roomconfig_publicroom": False,
     "mam": True,  # ejabberd's field name for archiving a room
 }
+
+
+def xml_text(text: str) -> str:
+    """The text without characters XML cannot carry (one would close the stream)."""
+    return NOT_TEXT.sub("\ufffd", text)
 
 
 @dataclass
@@ -86,7 +92,9 @@ class Rooms:
 
     def notice(self, room: Room, text: str, origin_id: str) -> None:
         """Tell the room something that is not a status change."""
-        message = self.xmpp.make_message(mto=room.jid, mbody=text, mtype="groupchat", mfrom=self.me)
+        message = self.xmpp.make_message(
+            mto=room.jid, mbody=xml_text(text), mtype="groupchat", mfrom=self.me
+        )
         message["origin_id"]["id"] = origin_id
         message.send()
 

@@ -24,6 +24,15 @@ class AdminApi:
         """End every session of a user on this domain."""
         await self._call("kick_user", user=localpart, host=self.domain)
 
+    async def destroy_room(self, room_jid: str) -> None:
+        """Destroy a room and its MAM archive; a room that is already gone is fine."""
+        name, _, service = room_jid.partition("@")
+        try:
+            await self._call("destroy_room", name=name, service=service)
+        except AdminApiError as error:
+            if "doesn't exist" not in str(error):  # ejabberd 23.01 says "Room doesn't exists"
+                raise
+
     async def close(self) -> None:
         """Close the HTTP connections."""
         await self.client.aclose()
@@ -34,5 +43,5 @@ class AdminApi:
         except httpx.HTTPError as error:
             raise AdminApiError(f"{command}: {type(error).__name__}") from error
         if answer.status_code != 200:
-            raise AdminApiError(f"{command}: HTTP {answer.status_code}")
+            raise AdminApiError(f"{command}: HTTP {answer.status_code} {answer.text[:200]}")
         return answer.json()

@@ -46,6 +46,11 @@ class Ejabberd:
             return False
         return True
 
+    def room_exists(self, room_jid: str) -> bool:
+        """Whether a room (and so its archive) exists on this node."""
+        service = room_jid.partition("@")[2]
+        return room_jid in self.ctl("muc_online_rooms", service, timeout=20).split()
+
     def start(self) -> None:
         """Start the node (or reload its config if it runs) and wait until it serves."""
         if self.is_running():

@@ -3,16 +3,18 @@
  *
  * api(path, {method, body, token}) sends JSON, adds "Authorization: Bearer",
  * and resolves to the parsed JSON body (null for 204). Failures throw an
- * ApiError carrying `status` (0 for network errors) and the server's `detail`.
+ * ApiError carrying `status` (0 for network errors), the server's `detail` and,
+ * for 429, `retryAfter` (seconds, from the Retry-After header, or null).
  * tokenExpiry(token) reads the JWT `exp` claim (no verification: display only).
  */
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, retryAfter = null) {
     super(detail || `Request failed (${status})`);
     this.name = 'ApiError';
     this.status = status;
     this.detail = detail;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -53,7 +55,10 @@ export async function api(path, { method = 'GET', body, token } = {}) {
       payload = null;
     }
   }
-  if (!response.ok) throw new ApiError(response.status, detailText(payload, response.status));
+  if (!response.ok) {
+    const retryAfter = Number.parseInt(response.headers.get('Retry-After') || '', 10);
+    throw new ApiError(response.status, detailText(payload, response.status), Number.isNaN(retryAfter) ? null : retryAfter);
+  }
   return payload;
 }
 

@@ -16,6 +16,7 @@
  *   #connection ("Reconnecting…"), #preview-note, #messages, #composer, #message-input, #send
  *   .message[data-stanza-id][data-origin-id][data-state] .message-sender .message-body .message-time
  *   .status-line[data-status], .system-line, #toasts .toast
+ *   #team-toggle (admins only, aria-pressed), #team-view (see team.js)
  */
 
 import { api, tokenExpired, tokenExpiry } from './api.js';
@@ -23,6 +24,7 @@ import { MessageList, bindComposer } from './chat-view.js';
 import { formatSince } from './format.js';
 import { STATUS_TEXT } from './room.js';
 import { clearAllRooms } from './store.js';
+import { TeamView } from './team.js';
 import { h, show, toast, toastError } from './ui.js';
 import { ChatClient, ConnectionState } from './xmpp.js';
 
@@ -52,6 +54,7 @@ const ui = {
   consoleBody: $('.console-body'),
   me: $('#me'),
   logout: $('#logout'),
+  teamToggle: $('#team-toggle'),
   connectionState: $('#connection-state'),
   chatList: $('#chat-list'),
   waitingList: $('#waiting-list'),
@@ -92,6 +95,14 @@ let refreshing = null;
 const messageList = new MessageList(ui.messages, {
   emptyText: 'No messages yet.',
   onRetry: (originId) => openRoom() && openRoom().retry(originId),
+});
+
+const team = new TeamView({
+  request: (path, options) => authed(path, options),
+  me: () => session.user,
+  onUnauthorized: (error) => handleApiError(error),
+  onSelfReset: () => signOut('Your password was changed. Please log in with the new one.'),
+  onBack: () => showTeam(false),
 });
 
 const composer = bindComposer({
@@ -199,6 +210,9 @@ function signOut(notice, { forget = false } = {}) {
   lists = { waiting: [], active: [] };
   openChatId = null;
   messageList.bind(null);
+  team.clear();
+  showTeam(false);
+  show(ui.teamToggle, false);
   document.title = 'Support console · customer-chat';
   show(ui.consoleView, false);
   show(ui.loginView, true);
@@ -212,6 +226,7 @@ function enterConsole() {
   show(ui.consoleView, true);
   show(ui.loginNotice, false);
   ui.me.textContent = session.user.display_name;
+  show(ui.teamToggle, session.user.role === 'admin');
   closeChat();
 
   client = new ChatClient({
@@ -242,6 +257,17 @@ function onConnection(event) {
   show(ui.connection, state === ConnectionState.RECONNECTING);
   if (state === ConnectionState.AUTH_FAILED) {
     authed('/api/me').catch((error) => handleApiError(error));
+  }
+}
+
+/** Switch between the chats and (admins) the Team view. */
+function showTeam(visible) {
+  show(ui.consoleBody, !visible);
+  ui.teamToggle.setAttribute('aria-pressed', String(visible));
+  if (visible) team.open();
+  else if (team.visible) {
+    team.close();
+    ui.teamToggle.focus();
   }
 }
 
@@ -515,6 +541,7 @@ function onRoomLeft(chatId) {
 function boot() {
   ui.loginForm.addEventListener('submit', login);
   ui.logout.addEventListener('click', logout);
+  ui.teamToggle.addEventListener('click', () => showTeam(!team.visible));
   ui.chatList.addEventListener('click', onListClick);
   ui.takeChat.addEventListener('click', () => openChatId && takeChat(openChatId, null));
   ui.endChat.addEventListener('click', endChat);

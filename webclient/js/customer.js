@@ -1,39 +1,52 @@
 /**
- * The customer page (/): start a chat as a guest, then talk in its room.
+ * The customer page (/): start a chat as a guest or with an account, then
+ * talk in its room.
  *
  * localStorage "customer-chat:customer" holds {token, user, xmpp, chat} so a
  * reload resumes the same chat; "customer-chat:customer:draft" holds the
- * unsent text of the message box (kept when the session expires).
+ * unsent text of the message box (kept when the session ends).
+ *
+ * When the session ends (token expired or revoked, XMPP session closed by the
+ * server, 401 from the api), a registered customer signs in again over the
+ * chat (ReauthPrompt) and continues the same chat, catching up from MAM; a
+ * guest goes back to the start card and keeps name, subject and draft.
  *
  * Selectors for tests:
- *   #start-form, #name, #subject, #start, #start-error, #start-notice
+ *   #skip-link (targets the main input of the moment), #account, #account-name, #sign-out
+ *   #start-view, #start-title, #start-notice
+ *   #start-form, #name, #subject, #start, #start-error, #show-signin, #show-register
+ *   #signin-form, #signin-email, #signin-password, #signin, #signin-error
+ *   #register-form, #register-name, #register-email, #register-password, #register, #register-error
  *   #chat-view, #status[data-status], #connection ("Reconnecting…"), #messages
  *   #composer, #message-input, #send, #ended, #new-chat, #toasts .toast
+ *   #reauth, #reauth-text, #reauth-email, #reauth-password, #reauth-submit, #reauth-cancel, #reauth-error
  *   .message[data-stanza-id][data-origin-id][data-state] (.message--own / .message--other)
  *     .message-sender, .message-body, .message-time
  *   .status-line[data-status], .system-line
  */
 
+import { isRegistered, signOut } from './account.js';
 import { api, tokenExpired, tokenExpiry } from './api.js';
 import { MessageList, bindComposer } from './chat-view.js';
+import { ReauthPrompt } from './reauth.js';
 import { STATUS_TEXT } from './room.js';
+import { StartPanel } from './start-panel.js';
 import { clearRoom } from './store.js';
-import { show, toastError } from './ui.js';
+import { show } from './ui.js';
 import { ChatClient, ConnectionState } from './xmpp.js';
 
 const SESSION_KEY = 'customer-chat:customer';
 const DRAFT_KEY = 'customer-chat:customer:draft';
 const TOKEN_MARGIN_MS = 5 * 60 * 1000;
+const ENDED_TEXT = 'Your session has ended. Please sign in again to continue this chat — your message is kept.';
+const EXPIRED_TEXT = 'Your session has expired. Please sign in again to continue this chat — your message is kept.';
 
 const $ = (selector) => document.querySelector(selector);
 const ui = {
-  startView: $('#start-view'),
-  startForm: $('#start-form'),
-  name: $('#name'),
-  subject: $('#subject'),
-  start: $('#start'),
-  startError: $('#start-error'),
-  startNotice: $('#start-notice'),
+  skipLink: $('#skip-link'),
+  account: $('#account'),
+  accountName: $('#account-name'),
+  signOut: $('#sign-out'),
   chatView: $('#chat-view'),
   chatSubject: $('#chat-subject'),
   status: $('#status'),
@@ -64,6 +77,18 @@ const composer = bindComposer({
   onInput: (text) => saveDraft(text),
 });
 
+const startPanel = new StartPanel({
+  onStart: startChat,
+  onAuth: signedIn,
+  onMode: (mode, field) => pointSkipLink(field, 'Skip to the form'),
+});
+
+const reauth = new ReauthPrompt({
+  behind: [...ui.chatView.children].filter((element) => element.id !== 'reauth'),
+  onSignedIn: continueChat,
+  onLeave: () => leave('You are signed out. Sign in again to continue your chat.'),
+});
+
 // --- storage --------------------------------------------------------------------
 
 function loadSession() {
@@ -84,26 +109,38 @@ function saveDraft(text) {
   else localStorage.removeItem(DRAFT_KEY);
 }
 
+const registered = () => Boolean(session && isRegistered(session.user));
+
 // --- views ----------------------------------------------------------------------
 
-function showStart({ notice = '', name = '', subject = '' } = {}) {
-  show(ui.chatView, false);
-  show(ui.startView, true);
-  ui.startNotice.textContent = notice;
-  show(ui.startNotice, Boolean(notice));
-  show(ui.startError, false);
-  if (name && !ui.name.value) ui.name.value = name;
-  if (subject && !ui.subject.value) ui.subject.value = subject;
-  ui.start.disabled = false;
-  (ui.name.value ? ui.subject : ui.name).focus();
+function pointSkipLink(target, text) {
+  if (!target) return;
+  ui.skipLink.href = `#${target.id}`;
+  ui.skipLink.textContent = text;
 }
 
-function showChat() {
+function renderAccount() {
+  show(ui.account, registered());
+  ui.accountName.textContent = registered() ? session.user.display_name : '';
+}
+
+function showStart({ notice = '', name = '', subject = '', mode = 'guest', email = '' } = {}) {
+  show(ui.chatView, false);
+  reauth.hide();
+  renderAccount();
+  startPanel.setSignedIn(registered());
+  startPanel.show({ mode, notice, name, subject, email });
+}
+
+/** Show the session's chat; `connect: false` only shows what this tab has stored. */
+function showChat({ connect = true } = {}) {
   const { chat, user } = session;
-  show(ui.startView, false);
+  startPanel.hide();
   show(ui.chatView, true);
+  renderAccount();
   ui.chatSubject.textContent = chat.subject || '';
   show(ui.chatSubject, Boolean(chat.subject));
+  pointSkipLink(ui.input, 'Skip to message box');
 
   client = new ChatClient({
     websocketUrl: session.xmpp.websocket_url,
@@ -116,6 +153,7 @@ function showChat() {
   room.addEventListener('status', () => renderStatus());
   messageList.bind(room);
   renderStatus();
+  if (!connect) return;
   room.join();
   client.start();
   scheduleExpiry();
@@ -146,7 +184,8 @@ function onConnection(event) {
   const reconnecting = state === ConnectionState.RECONNECTING;
   ui.connection.textContent = 'Reconnecting…';
   show(ui.connection, reconnecting);
-  if (state === ConnectionState.AUTH_FAILED) checkSession();
+  // The server closes the stream of a revoked session: ask the api at once.
+  if (state === ConnectionState.AUTH_FAILED || reconnecting) checkSession();
 }
 
 function stopClient() {
@@ -164,17 +203,39 @@ function scheduleExpiry() {
   const expiry = tokenExpiry(session.token);
   if (expiry === null) return;
   // setTimeout cannot wait longer than ~24 days; tokens live one hour.
-  expiryTimer = setTimeout(() => expire(), Math.max(0, Math.min(expiry - Date.now(), 2 ** 31 - 1)));
+  const delay = Math.max(0, Math.min(expiry - Date.now(), 2 ** 31 - 1));
+  expiryTimer = setTimeout(() => sessionEnded(EXPIRED_TEXT), delay);
 }
 
-/** The token is no longer valid: back to the start form, keeping name, subject and draft. */
-function expire() {
+/**
+ * The token no longer works. A registered customer signs in again over the
+ * chat; a guest goes back to the start card. Name, subject and draft stay.
+ */
+function sessionEnded(reason = ENDED_TEXT) {
+  if (!session) return;
+  if (!registered()) {
+    expireGuest();
+    return;
+  }
+  clearTimeout(expiryTimer);
+  if (client) client.stop(); // the conversation stays on screen behind the prompt
+  client = null;
+  room = null;
+  if (!session.chat) {
+    showStart({ mode: 'signin', email: session.user.email, notice: 'Your session has ended. Please sign in again.' });
+    return;
+  }
+  reauth.open({ email: session.user.email, reason });
+  pointSkipLink($('#reauth-password'), 'Skip to the sign-in form');
+}
+
+function expireGuest() {
   const previous = session;
   stopClient();
   session = null;
   saveSession();
   showStart({
-    notice: 'Your session has expired. Please start the chat again.',
+    notice: 'Your session has ended. Please start the chat again.',
     name: previous && previous.user.display_name,
     subject: previous && previous.chat && previous.chat.subject,
   });
@@ -182,10 +243,11 @@ function expire() {
 
 async function checkSession() {
   if (!session) return;
+  const { token } = session;
   try {
-    await api('/api/me', { token: session.token });
+    await api('/api/me', { token });
   } catch (error) {
-    if (error.status === 401) expire();
+    if (error.status === 401 && session && session.token === token) sessionEnded();
   }
 }
 
@@ -196,7 +258,7 @@ async function refreshChat() {
     saveSession();
     if (room) renderStatus();
   } catch (error) {
-    if (error.status === 401) expire();
+    if (error.status === 401) sessionEnded();
     else if (error.status === 404) forgetChat();
   }
 }
@@ -212,47 +274,94 @@ function forgetChat() {
 
 // --- actions --------------------------------------------------------------------
 
-async function startChat(event) {
-  event.preventDefault();
-  const name = ui.name.value.trim();
-  const subject = ui.subject.value.trim();
-  show(ui.startError, false);
-  if (!name) {
-    ui.startError.textContent = 'Please enter your name.';
-    show(ui.startError, true);
-    ui.name.focus();
+/** Start a chat (as a new guest unless signed in); errors go to the start form. */
+async function startChat({ name, subject }) {
+  let auth = session;
+  const fresh = auth && auth.token && !tokenExpired(auth.token, TOKEN_MARGIN_MS);
+  if (registered() && !fresh) {
+    sessionEnded(EXPIRED_TEXT);
     return;
   }
-  ui.start.disabled = true;
-  ui.start.textContent = 'Starting…';
+  if (!fresh || (!registered() && auth.user.display_name !== name)) {
+    auth = await api('/api/auth/guest', { method: 'POST', body: { display_name: name } });
+  }
+  let chat;
   try {
-    let auth = session;
-    const reusable = auth && auth.token && !tokenExpired(auth.token, TOKEN_MARGIN_MS) && auth.user.display_name === name;
-    if (!reusable) auth = await api('/api/auth/guest', { method: 'POST', body: { display_name: name } });
-    const chat = await api('/api/chats', { method: 'POST', token: auth.token, body: { subject } });
-    session = { token: auth.token, user: auth.user, xmpp: auth.xmpp, chat };
-    saveSession();
-    ui.subject.value = '';
-    showChat();
+    chat = await api('/api/chats', { method: 'POST', token: auth.token, body: { subject } });
   } catch (error) {
-    ui.startError.textContent = error.detail || error.message;
-    show(ui.startError, true);
-    toastError(error);
-  } finally {
-    ui.start.disabled = false;
-    ui.start.textContent = 'Start chat';
+    if (error.status === 401 && registered()) {
+      sessionEnded();
+      return;
+    }
+    throw error;
+  }
+  session = { token: auth.token, user: auth.user, xmpp: auth.xmpp, chat };
+  saveSession();
+  startPanel.clearSubject();
+  showChat();
+}
+
+/** Signed in or registered from the start card: continue an open chat, or start one. */
+async function signedIn(auth, how) {
+  stopClient();
+  session = { token: auth.token, user: auth.user, xmpp: auth.xmpp, chat: null };
+  saveSession();
+  startPanel.resetAccountForms();
+  if (how === 'signin') {
+    const open = await openChatOf(auth.token);
+    if (open) {
+      session.chat = open;
+      saveSession();
+      showChat();
+      return;
+    }
+  }
+  showStart();
+}
+
+/** The customer's latest chat that has not ended, or null. */
+async function openChatOf(token) {
+  try {
+    const chats = await api('/api/chats', { token });
+    return chats.filter((chat) => chat.status !== 'ended').at(-1) || null;
+  } catch {
+    return null;
   }
 }
 
-function startNewChat() {
-  forgetChat();
+/** Signed in again over the chat: same account -> same chat, caught up from MAM. */
+function continueChat(auth) {
+  if (!session || !session.chat || auth.user.id !== session.user.id) {
+    // Another account: the chat on screen is not theirs.
+    if (session && session.chat) clearRoom(session.chat.room_jid);
+    signedIn(auth, 'signin');
+    return;
+  }
+  stopClient();
+  session = { ...session, token: auth.token, user: auth.user, xmpp: auth.xmpp };
+  saveSession();
+  showChat();
+  refreshChat();
+}
+
+/** Sign out (or give up on an ended session): forget the chat in this tab and the draft. */
+function leave(notice) {
+  const token = session && session.token;
+  if (session && session.chat) clearRoom(session.chat.room_jid);
+  stopClient();
+  session = null;
+  saveSession();
+  composer.setValue('');
+  saveDraft('');
+  showStart({ notice });
+  if (token) signOut(token);
 }
 
 // --- boot -----------------------------------------------------------------------
 
 function boot() {
-  ui.startForm.addEventListener('submit', startChat);
-  ui.newChat.addEventListener('click', startNewChat);
+  ui.newChat.addEventListener('click', () => forgetChat());
+  ui.signOut.addEventListener('click', () => leave('You are signed out.'));
   composer.setValue(localStorage.getItem(DRAFT_KEY) || '');
 
   session = loadSession();
@@ -262,7 +371,8 @@ function boot() {
     return;
   }
   if (tokenExpired(session.token)) {
-    expire();
+    if (registered() && session.chat) showChat({ connect: false });
+    sessionEnded(EXPIRED_TEXT);
     return;
   }
   if (!session.chat) {

@@ -1,0 +1,1 @@
+"""The archive: ended chats moved to their own database, readable and importable."""
