@@ -19,6 +19,7 @@ from bridge.accounts.schemas import (
     UserOut,
     XmppAccount,
 )
+from bridge.accounts.throttle import LoginThrottle
 from bridge.api.deps import AppSettings, CurrentSupporter, CurrentUser, DbConn, Throttle
 from bridge.settings import Settings
 
@@ -39,11 +40,19 @@ def session_for(user: User, settings: Settings) -> SessionOut:
 
 
 @router.post("/api/auth/register", status_code=status.HTTP_201_CREATED)
-def register(body: RegisterIn, conn: DbConn, settings: AppSettings) -> SessionOut:
-    """Open a customer account and sign in."""
-    user = service.register_customer(
-        conn, email=body.email, password=body.password, display_name=body.display_name.strip()
-    )
+def register(
+    body: RegisterIn, request: Request, conn: DbConn, settings: AppSettings, throttle: Throttle
+) -> SessionOut:
+    """Open a customer account and sign in (taken emails count as failed tries)."""
+    address = _address(request)
+    _refuse_if_throttled(throttle, account=body.email, address=address)
+    try:
+        user = service.register_customer(
+            conn, email=body.email, password=body.password, display_name=body.display_name.strip()
+        )
+    except service.AccountExists:
+        throttle.failed(account=body.email, address=address)  # slows probing for accounts
+        raise
     return session_for(user, settings)
 
 
@@ -61,19 +70,27 @@ def login(
     body: LoginIn, request: Request, conn: DbConn, settings: AppSettings, throttle: Throttle
 ) -> SessionOut:
     """Sign in with email (or staff username) and password; 429 after repeated failures."""
-    address = request.client.host if request.client else None
-    wait = throttle.retry_after(account=body.email, address=address)
+    address = _address(request)
+    _refuse_if_throttled(throttle, account=body.email, address=address)
+    user = service.authenticate(conn, login=body.email, password=body.password)
+    if user is None:
+        throttle.failed(account=body.email, address=address)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong email or password")
+    return session_for(user, settings)
+
+
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _refuse_if_throttled(throttle: LoginThrottle, *, account: str, address: str | None) -> None:
+    wait = throttle.retry_after(account=account, address=address)
     if wait is not None:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
             f"too many failed sign-ins; try again in {wait} seconds",
             headers={"Retry-After": str(wait)},
         )
-    user = service.authenticate(conn, login=body.email, password=body.password)
-    if user is None:
-        throttle.failed(account=body.email, address=address)
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong email or password")
-    return session_for(user, settings)
 
 
 @router.post("/api/auth/logout", status_code=status.HTTP_204_NO_CONTENT)

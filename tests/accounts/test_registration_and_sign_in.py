@@ -188,3 +188,17 @@ def test_staff_administration_is_for_admins_only(
         ).status_code
         == 422
     )
+
+
+def test_probing_for_taken_emails_is_throttled(stack: Stack) -> None:
+    email = _email()
+    body = {"email": email, "password": "long enough", "display_name": "Ria"}
+    headers = {"X-Forwarded-For": "203.0.113.90"}
+    assert (
+        httpx.post(f"{stack.api}/api/auth/register", json=body, headers=headers).status_code == 201
+    )
+    codes = [
+        httpx.post(f"{stack.api}/api/auth/register", json=body, headers=headers).status_code
+        for _ in range(6)
+    ]
+    assert codes == [409] * 5 + [429]
