@@ -156,6 +156,17 @@ def stop_stack(stack: Stack) -> None:
     shutil.rmtree(stack.settings.data_dir, ignore_errors=True)
 
 
+def pg_dump(url: str) -> str:
+    """The data of a database as `pg_dump` prints it (pgserver ships the tool)."""
+    import pgserver
+
+    tool = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
+    return subprocess.run(
+        [str(tool), "--data-only", f"--dbname={url}"],
+        check=True, capture_output=True, text=True, timeout=60,
+    ).stdout  # fmt: skip
+
+
 def ejabberd_missing_reason() -> str | None:
     """Why the integration tests cannot run here, or None if they can."""
     if not Path("/usr/sbin/ejabberdctl").exists():

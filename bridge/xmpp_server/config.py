@@ -55,6 +55,7 @@ def render(settings: Settings) -> Layout:
     layout = layout_for(settings)
     for folder in (layout.etc, layout.logs, layout.spool):
         folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)  # rooms' MAM copies and secrets: for ejabberd's eyes only
     program = layout.root / "extauth.py"
     shutil.copyfile(extauth.__file__, program)
     program.chmod(0o644)

@@ -22,12 +22,12 @@ from bridge.archive.service import open_archive
 from bridge.archive.tables import archived_chats, archived_messages
 from bridge.chats import repository as chats
 from bridge.chats.states import Status
-from bridge.db import Database
+from bridge.db import Database, archive_database_url
 from bridge.messages import repository as messages
 from bridge.messages.crypto import KeyStore, MessageCipher
 from bridge.messages.repository import LoggedMessage
 from tests.conftest import InChat, Person, eventually
-from tests.stack import ROOT, Stack
+from tests.stack import ROOT, Stack, pg_dump
 
 StartChat = Callable[..., Awaitable[InChat]]
 
@@ -129,6 +129,9 @@ def _archive_and_check(stack: Stack, ria: InChat, supporter: Person) -> None:
     assert [c["id"] for c in found.json()] == [ria.chat["id"]]
     read = httpx.get(f"{stack.api}/api/archive/chats/{ria.chat['id']}/messages", headers=auth)
     assert "Is my e-bike covered abroad?" in [m["body"] for m in read.json()]
+    archive_dump = pg_dump(archive_database_url(stack.settings))
+    assert "COPY public.archived_messages" in archive_dump
+    assert "e-bike covered" not in archive_dump
     assert not stack.ejabberd.room_exists(ria.room)  # the room and its MAM archive are gone
     assert _cli(stack, "archive", "--older-than", "0s").stdout.strip() == "archived 0 chats"
 

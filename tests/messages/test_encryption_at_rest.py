@@ -7,29 +7,20 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
-import pgserver
 from sqlalchemy import Connection, select, update
 
 from bridge.db import messages
 from tests.conftest import InChat, eventually
-from tests.stack import ROOT, Stack
+from tests.stack import ROOT, Stack, pg_dump
 
 StartChat = Callable[..., Awaitable[InChat]]
-PG_DUMP = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
 
 
 def _dump(stack: Stack) -> str:
     url = stack.settings.database_url
     assert url is not None
-    return subprocess.run(
-        [str(PG_DUMP), "--data-only", f"--dbname={url}"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
+    return pg_dump(url)
 
 
 def _cli(stack: Stack, *args: str) -> str:
