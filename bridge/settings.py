@@ -7,8 +7,11 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_LENGTH = 43  # 32 random bytes, URL-safe base64
+SAMPLES = {"changeme", "secret", "change-me-to-a-long-random-secret", "your-secret-key"}
 
 
 class Settings(BaseSettings):
@@ -46,6 +49,17 @@ class Settings(BaseSettings):
     ejabberdctl: str = "/usr/sbin/ejabberdctl"
     ejabberd_node: str = "customerchat@localhost"
     demo: bool = True
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: str | None) -> str | None:
+        # A token key from a sample file or a short one would let anyone mint tokens.
+        if value is not None and (len(value) < MIN_SECRET_LENGTH or value.lower() in SAMPLES):
+            raise ValueError(
+                "CUSTOMER_CHAT_SECRET_KEY must be at least 43 random characters (256 bits), "
+                "not a sample value; leave it unset to have one generated"
+            )
+        return value
 
     @property
     def component_jid(self) -> str:

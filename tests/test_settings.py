@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from bridge.settings import Settings, read_or_create_secret
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -38,3 +41,9 @@ def test_websocket_origins_include_the_pages_and_configured_ones() -> None:
 def test_every_setting_is_documented_in_the_readme() -> None:
     documented = set(re.findall(r"`CUSTOMER_CHAT_([A-Z_]+)`", README.read_text()))
     assert {name.upper() for name in Settings.model_fields} <= documented
+
+
+@pytest.mark.parametrize("sample", ["changeme", "secret", "short-but-not-sample", "x" * 42])
+def test_sample_or_short_token_keys_are_refused(sample: str) -> None:
+    with pytest.raises(ValidationError, match="at least 43 random characters"):
+        Settings(secret_key=sample)
