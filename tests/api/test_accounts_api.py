@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
-import warnings
 from collections.abc import Callable
 
 import httpx
@@ -99,47 +97,6 @@ def test_huge_password_gets_422_not_500(stack: Stack) -> None:
         f"{stack.api}/api/auth/login", json={"email": "a@example.com", "password": "x" * 100_000}
     )
     assert answer.status_code == 422
-
-
-def _forged_tokens(stack: Stack, user_id: str) -> list[str]:
-    exp = int(time.time()) + 600
-    good = {"user_id": user_id, "role": "user", "exp": exp}
-    secret = stack.settings.jwt_secret
-    with warnings.catch_warnings():  # short keys are the point of some of these
-        warnings.simplefilter("ignore")
-        return _signed_variants(good, secret, user_id, exp)
-
-
-def _signed_variants(good: dict[str, object], secret: str, user_id: str, exp: int) -> list[str]:
-    return [
-        jwt.encode(good, "another-key-of-sufficient-length-0123456789", "HS256"),
-        jwt.encode(good, secret, "HS512"),
-        jwt.encode({**good, "role": "admin"}, "guess", "HS256"),
-        jwt.encode({**good, "exp": int(time.time()) - 5}, secret, "HS256"),
-        jwt.encode({**good, "extra": 1}, secret, "HS256"),
-        jwt.encode({"user_id": user_id, "exp": exp}, secret, "HS256"),
-        jwt.encode({**good, "user_id": str(uuid.uuid4())}, secret, "HS256"),
-        jwt.encode({**good, "role": "supporter"}, secret, "HS256"),
-        jwt.encode({**good, "user_id": "not-a-uuid"}, secret, "HS256"),
-        "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
-        + jwt.utils.base64url_encode(
-            f'{{"user_id":"{user_id}","role":"user","exp":{exp}}}'.encode()
-        ).decode()
-        + ".",
-        "not a token",
-    ]
-
-
-def test_forged_expired_or_tampered_tokens_get_401(
-    stack: Stack, make_guest: Callable[[str], Person]
-) -> None:
-    mia = make_guest("Mia")
-    assert me(stack, mia.token).status_code == 200
-    for token in _forged_tokens(stack, mia.user_id):
-        answer = me(stack, token)
-        assert answer.status_code == 401, token
-        assert answer.json()["detail"]
-    assert httpx.get(f"{stack.api}/api/me").status_code == 401
 
 
 def test_logout_revokes_the_token(stack: Stack, make_guest: Callable[[str], Person]) -> None:
