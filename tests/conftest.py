@@ -115,6 +115,17 @@ def make_guest(stack: Stack) -> Callable[[str], Person]:
     return create
 
 
+def call(stack: Stack, method: str, path: str, person: Person, **kwargs: Any) -> httpx.Response:
+    """An api request as this person."""
+    return httpx.request(
+        method,
+        f"{stack.api}{path}",
+        headers={"Authorization": f"Bearer {person.token}"},
+        timeout=20,
+        **kwargs,
+    )
+
+
 def open_chat(stack: Stack, person: Person, subject: str = "") -> dict[str, Any]:
     """Open a chat as a customer over the api."""
     answer = httpx.post(
