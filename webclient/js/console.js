@@ -17,14 +17,19 @@
  *   .message[data-stanza-id][data-origin-id][data-state] .message-sender .message-body .message-time
  *   .status-line[data-status], .system-line, #toasts .toast
  *   #team-toggle (admins only, aria-pressed), #team-view (see team.js)
+ *   #invite-open and its dialog (invite.js), #transfer-chat and its form (transfer.js),
+ *   #archive-toggle (aria-pressed) and #archive-view (archive-view.js)
  */
 
 import { api, tokenExpired, tokenExpiry } from './api.js';
+import { ArchiveView } from './archive-view.js';
 import { MessageList, bindComposer } from './chat-view.js';
 import { formatSince } from './format.js';
+import { InviteDialog } from './invite.js';
 import { STATUS_TEXT } from './room.js';
 import { clearAllRooms } from './store.js';
 import { TeamView } from './team.js';
+import { TransferControl } from './transfer.js';
 import { h, show, toast, toastError } from './ui.js';
 import { ChatClient, ConnectionState } from './xmpp.js';
 
@@ -55,6 +60,7 @@ const ui = {
   me: $('#me'),
   logout: $('#logout'),
   teamToggle: $('#team-toggle'),
+  archiveToggle: $('#archive-toggle'),
   connectionState: $('#connection-state'),
   chatList: $('#chat-list'),
   waitingList: $('#waiting-list'),
@@ -103,6 +109,25 @@ const team = new TeamView({
   onUnauthorized: (error) => handleApiError(error),
   onSelfReset: () => signOut('Your password was changed. Please log in with the new one.'),
   onBack: () => showTeam(false),
+});
+
+const archive = new ArchiveView({
+  request: (path, options) => authed(path, options),
+  onUnauthorized: (error) => handleApiError(error),
+  onBack: () => showArchive(false),
+});
+
+const invite = new InviteDialog({
+  request: (path, options) => authed(path, options),
+  onCreated: (chat) => invited(chat),
+  onUnauthorized: (error) => handleApiError(error),
+});
+
+const transfer = new TransferControl({
+  request: (path, options) => authed(path, options),
+  me: () => session.user,
+  onTransferred: (chat) => transferred(chat),
+  onUnauthorized: (error) => handleApiError(error),
 });
 
 const composer = bindComposer({
@@ -212,6 +237,9 @@ function signOut(notice, { forget = false } = {}) {
   messageList.bind(null);
   team.clear();
   showTeam(false);
+  invite.close();
+  archive.clear();
+  showArchive(false);
   show(ui.teamToggle, false);
   document.title = 'Support console · customer-chat';
   show(ui.consoleView, false);
@@ -262,12 +290,31 @@ function onConnection(event) {
 
 /** Switch between the chats and (admins) the Team view. */
 function showTeam(visible) {
+  if (visible && archive.visible) {
+    archive.close();
+    ui.archiveToggle.setAttribute('aria-pressed', 'false');
+  }
   show(ui.consoleBody, !visible);
   ui.teamToggle.setAttribute('aria-pressed', String(visible));
   if (visible) team.open();
   else if (team.visible) {
     team.close();
     ui.teamToggle.focus();
+  }
+}
+
+/** Switch between the chats and the Archive view. */
+function showArchive(visible) {
+  if (visible && team.visible) {
+    team.close();
+    ui.teamToggle.setAttribute('aria-pressed', 'false');
+  }
+  show(ui.consoleBody, !visible);
+  ui.archiveToggle.setAttribute('aria-pressed', String(visible));
+  if (visible) archive.open();
+  else if (archive.visible) {
+    archive.close();
+    ui.archiveToggle.focus();
   }
 }
 
@@ -451,6 +498,7 @@ async function openChat(chatId) {
 
 function closeChat() {
   openChatId = null;
+  transfer.update(null, false);
   messageList.bind(null);
   show(ui.panel, false);
   show(ui.placeholder, true);
@@ -469,6 +517,7 @@ function renderChatHeader() {
   show(ui.takeChat, !mine && !ended);
   ui.takeChat.textContent = chat.status === 'waiting' ? 'Take' : 'Take over';
   show(ui.endChat, mine && !ended);
+  transfer.update(chat, mine && !ended);
   const canWrite = Boolean(room) && mine && !ended;
   composer.setEnabled(canWrite, ended ? 'This chat has ended' : canWrite ? 'Write a reply…' : 'Take the chat to reply');
 }
@@ -514,6 +563,27 @@ async function endChat() {
   }
 }
 
+/** An invitation opened a chat held by me: show it (the bridge opens its room). */
+function invited(chat) {
+  chats.set(chat.id, chat);
+  lists.active = [...lists.active.filter((item) => item.id !== chat.id), chat];
+  if (archive.visible) showArchive(false);
+  if (team.visible) showTeam(false);
+  openChat(chat.id);
+  scheduleRefresh();
+}
+
+/** I handed the open chat to a colleague: it is no longer mine. */
+function transferred(chat) {
+  chats.set(chat.id, chat);
+  lists.active = lists.active.map((item) => (item.id === chat.id ? chat : item));
+  renderList();
+  if (openChatId === chat.id) renderChatHeader();
+  const to = chat.assignee ? chat.assignee.display_name : 'a colleague';
+  toast(`Chat with ${chat.customer.display_name} handed to ${to}.`, 'success');
+  scheduleRefresh();
+}
+
 // --- room events -------------------------------------------------------------------
 
 function onRoomMessage(chatId, { message, live }) {
@@ -542,6 +612,7 @@ function boot() {
   ui.loginForm.addEventListener('submit', login);
   ui.logout.addEventListener('click', logout);
   ui.teamToggle.addEventListener('click', () => showTeam(!team.visible));
+  ui.archiveToggle.addEventListener('click', () => showArchive(!archive.visible));
   ui.chatList.addEventListener('click', onListClick);
   ui.takeChat.addEventListener('click', () => openChatId && takeChat(openChatId, null));
   ui.endChat.addEventListener('click', endChat);

@@ -11,6 +11,12 @@
  * chat (ReauthPrompt) and continues the same chat, catching up from MAM; a
  * guest goes back to the start card and keeps name, subject and draft.
  *
+ * On /i/{code} (an invitation link, see invite-landing.js) the page welcomes
+ * the customer, accepts the link and continues like a started chat; the
+ * stored session remembers the code ("invite") so a reload of the link
+ * continues the same chat, and an expired token is renewed by accepting the
+ * link again.
+ *
  * Selectors for tests:
  *   #skip-link (targets the main input of the moment), #account, #account-name, #sign-out
  *   #start-view, #start-title, #start-notice
@@ -28,6 +34,7 @@
 import { isRegistered, signOut } from './account.js';
 import { api, tokenExpired, tokenExpiry } from './api.js';
 import { MessageList, bindComposer } from './chat-view.js';
+import { InvitePanel, acceptInvitation, invitationCode, linkRefused } from './invite-landing.js';
 import { ReauthPrompt } from './reauth.js';
 import { STATUS_TEXT } from './room.js';
 import { StartPanel } from './start-panel.js';
@@ -59,7 +66,8 @@ const ui = {
   send: $('#send'),
 };
 
-let session = null; // {token, user, xmpp, chat}
+let session = null; // {token, user, xmpp, chat, invite?}
+let inviteCode = invitationCode();
 let client = null;
 let room = null;
 let expiryTimer = null;
@@ -82,6 +90,8 @@ const startPanel = new StartPanel({
   onAuth: signedIn,
   onMode: (mode, field) => pointSkipLink(field, 'Skip to the form'),
 });
+
+const invitePanel = inviteCode ? new InvitePanel({ code: inviteCode, onAccepted: joinInvited }) : null;
 
 const reauth = new ReauthPrompt({
   behind: [...ui.chatView.children].filter((element) => element.id !== 'reauth'),
@@ -126,6 +136,7 @@ function renderAccount() {
 
 function showStart({ notice = '', name = '', subject = '', mode = 'guest', email = '' } = {}) {
   show(ui.chatView, false);
+  if (invitePanel) invitePanel.hide();
   reauth.hide();
   renderAccount();
   startPanel.setSignedIn(registered());
@@ -136,6 +147,7 @@ function showStart({ notice = '', name = '', subject = '', mode = 'guest', email
 function showChat({ connect = true } = {}) {
   const { chat, user } = session;
   startPanel.hide();
+  if (invitePanel) invitePanel.hide();
   show(ui.chatView, true);
   renderAccount();
   ui.chatSubject.textContent = chat.subject || '';
@@ -231,6 +243,10 @@ function sessionEnded(reason = ENDED_TEXT) {
 
 function expireGuest() {
   const previous = session;
+  if (inviteCode && previous && previous.invite === inviteCode) {
+    rejoinInvitation(previous);
+    return;
+  }
   stopClient();
   session = null;
   saveSession();
@@ -267,8 +283,9 @@ function forgetChat() {
   const name = session.user.display_name;
   if (session.chat) clearRoom(session.chat.room_jid);
   stopClient();
-  session = { ...session, chat: null };
+  session = { ...session, chat: null, invite: undefined };
   saveSession();
+  leaveInvitationPath();
   showStart({ name });
 }
 
@@ -357,6 +374,56 @@ function leave(notice) {
   if (token) signOut(token);
 }
 
+// --- invitations ----------------------------------------------------------------
+
+/** The link was accepted: continue in the invited chat. */
+function joinInvited(auth) {
+  stopClient();
+  session = { token: auth.token, user: auth.user, xmpp: auth.xmpp, chat: auth.chat, invite: inviteCode };
+  saveSession();
+  showChat();
+}
+
+/** The token of an invited customer ran out: the link (while valid) lets them in again. */
+async function rejoinInvitation(previous) {
+  stopClient();
+  try {
+    joinInvited(await acceptInvitation(inviteCode));
+  } catch (error) {
+    session = null;
+    saveSession();
+    show(ui.chatView, false);
+    if (linkRefused(error)) invitePanel.showProblem(error.detail);
+    else invitePanel.show({ name: previous.user.display_name });
+    pointSkipLink(invitePanel.field, 'Skip to the form');
+  }
+}
+
+/** Leave /i/{code} for / (a new chat is not the invited one). */
+function leaveInvitationPath() {
+  if (!inviteCode) return;
+  inviteCode = null;
+  if (invitePanel) invitePanel.remove();
+  window.history.replaceState(null, '', '/');
+}
+
+function bootInvitation() {
+  startPanel.hide();
+  const stored = session && session.invite === inviteCode ? session : null;
+  if (stored && stored.chat && stored.token && stored.user) {
+    if (tokenExpired(stored.token, TOKEN_MARGIN_MS)) {
+      rejoinInvitation(stored);
+      return;
+    }
+    showChat();
+    checkSession();
+    refreshChat();
+    return;
+  }
+  invitePanel.show({ name: stored && stored.user ? stored.user.display_name : '' });
+  pointSkipLink(invitePanel.field, 'Skip to the form');
+}
+
 // --- boot -----------------------------------------------------------------------
 
 function boot() {
@@ -365,6 +432,10 @@ function boot() {
   composer.setValue(localStorage.getItem(DRAFT_KEY) || '');
 
   session = loadSession();
+  if (inviteCode) {
+    bootInvitation();
+    return;
+  }
   if (!session || !session.token || !session.user) {
     session = null;
     showStart();
