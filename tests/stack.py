@@ -156,6 +156,15 @@ def stop_stack(stack: Stack) -> None:
     shutil.rmtree(stack.settings.data_dir, ignore_errors=True)
 
 
+def run_cli(stack: Stack, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `customer-chat ARGS` against this stack."""
+    return subprocess.run(
+        [sys.executable, "-m", "bridge.cli", *args],
+        env={**os.environ, **stack.env}, cwd=ROOT, check=check,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
 def pg_dump(url: str) -> str:
     """The data of a database as `pg_dump` prints it (pgserver ships the tool)."""
     import pgserver

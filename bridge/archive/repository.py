@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select
+from sqlalchemy import Connection, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from bridge.archive.tables import archived_chats, archived_messages
@@ -144,16 +144,5 @@ def insert_imported(conn: Connection, record: ChatRecord, cipher: MessageCipher)
     exists = conn.execute(select(archived_chats.c.id).where(archived_chats.c.id == record.id))
     if exists.first() is not None:
         return False
-    conn.execute(
-        insert(archived_chats).values(
-            id=record.id,
-            customer_id=record.customer_id,
-            customer_name=record.customer_name,
-            assignee_name=record.assignee_name,
-            subject=record.subject,
-            created_at=record.created_at,
-            ended_at=record.ended_at,
-        )
-    )
     store(conn, record, cipher)
     return True

@@ -27,21 +27,9 @@ from bridge.messages import repository as messages
 from bridge.messages.crypto import KeyStore, MessageCipher
 from bridge.messages.repository import LoggedMessage
 from tests.conftest import InChat, Person, eventually
-from tests.stack import ROOT, Stack, pg_dump
+from tests.stack import ROOT, Stack, pg_dump, run_cli
 
 StartChat = Callable[..., Awaitable[InChat]]
-
-
-def _cli(stack: Stack, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bridge.cli", *args],
-        env={**os.environ, **stack.env},
-        cwd=ROOT,
-        check=check,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _ended_chats(stack: Stack, count: int, messages_each: int) -> list[uuid.UUID]:
@@ -123,7 +111,7 @@ def _end(stack: Stack, chat_id: str, supporter: Person) -> None:
 def _archive_and_check(stack: Stack, ria: InChat, supporter: Person) -> None:
     auth = {"Authorization": f"Bearer {supporter.token}"}
     assert stack.ejabberd.room_exists(ria.room)
-    assert _cli(stack, "archive", "--older-than", "0s").stdout.startswith("archived ")
+    assert run_cli(stack, "archive", "--older-than", "0s").stdout.startswith("archived ")
     assert httpx.get(f"{stack.api}/api/chats/{ria.chat['id']}", headers=auth).status_code == 404
     found = httpx.get(f"{stack.api}/api/archive/chats", params={"q": "week-old"}, headers=auth)
     assert [c["id"] for c in found.json()] == [ria.chat["id"]]
@@ -133,7 +121,7 @@ def _archive_and_check(stack: Stack, ria: InChat, supporter: Person) -> None:
     assert "COPY public.archived_messages" in archive_dump
     assert "e-bike covered" not in archive_dump
     assert not stack.ejabberd.room_exists(ria.room)  # the room and its MAM archive are gone
-    assert _cli(stack, "archive", "--older-than", "0s").stdout.strip() == "archived 0 chats"
+    assert run_cli(stack, "archive", "--older-than", "0s").stdout.strip() == "archived 0 chats"
 
 
 def test_archiving_killed_mid_batch_and_run_again_archives_each_chat_once(stack: Stack) -> None:
@@ -154,7 +142,7 @@ def test_archiving_killed_mid_batch_and_run_again_archives_each_chat_once(stack:
     left_live = _live(stack, ids)
     assert 0 < left_live < len(ids), "the kill must land in the middle of the run"
 
-    _cli(stack, "archive")
+    run_cli(stack, "archive")
     assert _archived(archive, ids) == (len(ids), len(ids) * 5)
     assert _live(stack, ids) == 0
     archive.engine.dispose()
@@ -179,11 +167,11 @@ def test_past_chats_are_imported_once_and_bad_lines_are_named(
     ]
     path = tmp_path / "past.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n")
-    first = _cli(stack, "archive", "import", str(path), check=False)
+    first = run_cli(stack, "archive", "import", str(path), check=False)
     assert first.returncode == 1
     assert "imported 2 chats, 0 already there, 2 lines refused" in first.stdout
     assert "line 3: message 1: role must be 'user' or 'supporter'" in first.stderr
-    again = _cli(stack, "archive", "import", str(path), check=False)
+    again = run_cli(stack, "archive", "import", str(path), check=False)
     assert "imported 0 chats, 2 already there" in again.stdout
     sam = make_supporter("Sam")
     read = httpx.get(
@@ -211,5 +199,5 @@ def test_archive_reading_is_for_supporters_and_durations_are_checked(
         headers={"Authorization": f"Bearer {sam.token}"},
     )
     assert missing.status_code == 404
-    wrong = _cli(stack, "archive", "--older-than", "a week", check=False)
+    wrong = run_cli(stack, "archive", "--older-than", "a week", check=False)
     assert wrong.returncode == 1 and "durations look like 7d" in wrong.stderr

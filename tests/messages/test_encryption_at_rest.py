@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -12,7 +9,7 @@ from sqlalchemy import Connection, select, update
 
 from bridge.db import messages
 from tests.conftest import InChat, eventually
-from tests.stack import ROOT, Stack, pg_dump
+from tests.stack import Stack, pg_dump, run_cli
 
 StartChat = Callable[..., Awaitable[InChat]]
 
@@ -21,18 +18,6 @@ def _dump(stack: Stack) -> str:
     url = stack.settings.database_url
     assert url is not None
     return pg_dump(url)
-
-
-def _cli(stack: Stack, *args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "-m", "bridge.cli", *args],
-        env={**os.environ, **stack.env},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
 
 
 async def test_pg_dump_contains_no_message_text(stack: Stack, customer_in_chat: StartChat) -> None:
@@ -79,7 +64,9 @@ async def test_rotate_then_reencrypt_keeps_every_message_readable(
     ria = await customer_in_chat("Ria")
     ria.client.say(ria.room, "sealed with the old key")
     await eventually(lambda: ria.logged(stack, 2))
-    assert _cli(stack, "keys", "rotate").startswith("new messages are now encrypted with key k")
+    assert run_cli(stack, "keys", "rotate").stdout.startswith(
+        "new messages are now encrypted with key k"
+    )
     ria.client.say(ria.room, "sealed with the new key")
     await eventually(lambda: ria.logged(stack, 3))
     key_ids = stack.db.run_sync(
@@ -90,7 +77,7 @@ async def test_rotate_then_reencrypt_keeps_every_message_readable(
         )
     )
     assert len(key_ids) == 2
-    assert _cli(stack, "keys", "reencrypt").startswith("re-encrypted ")
+    assert run_cli(stack, "keys", "reencrypt").stdout.startswith("re-encrypted ")
     left = stack.db.run_sync(
         lambda conn: set(
             conn.execute(
