@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slixmpp import JID
@@ -26,6 +26,19 @@ ROOM_CONFIG = {
     "muc#roomconfig_publicroom": False,
     "mam": True,  # ejabberd's field name for archiving a room
 }
+
+
+def server_time(stanza_id: str) -> datetime | None:
+    """When ejabberd archived a message, read from its stanza-id (microseconds since 1970).
+
+    Live and back-filled messages then carry the same clock, so the log's order is
+    the room's order even across a bridge restart; other servers fall back to the
+    delay stamp or the time of arrival.
+    """
+    if not stanza_id.isdigit() or len(stanza_id) > 18:
+        return None
+    moment = datetime.fromtimestamp(int(stanza_id) / 1_000_000, UTC)
+    return moment if abs(moment - datetime.now(UTC)) < timedelta(days=3650) else None
 
 
 def xml_text(text: str) -> str:
@@ -127,7 +140,7 @@ class Rooms:
             sender_name=nick,
             kind=self._kind(room, sender),
             body=message["body"],
-            created_at=created_at or datetime.now(UTC),
+            created_at=server_time(str(archive_id or live_id)) or created_at or datetime.now(UTC),
         )
 
     def _kind(self, room: Room, sender: str) -> str:
