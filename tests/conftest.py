@@ -128,12 +128,7 @@ def call(stack: Stack, method: str, path: str, person: Person, **kwargs: Any) ->
 
 def open_chat(stack: Stack, person: Person, subject: str = "") -> dict[str, Any]:
     """Open a chat as a customer over the api."""
-    answer = httpx.post(
-        f"{stack.api}/api/chats",
-        json={"subject": subject},
-        headers={"Authorization": f"Bearer {person.token}"},
-        timeout=20,
-    )
+    answer = call(stack, "POST", "/api/chats", person, json={"subject": subject})
     answer.raise_for_status()
     chat: dict[str, Any] = answer.json()
     return chat

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from playwright.async_api import Page, Route, expect
 
@@ -26,7 +25,7 @@ from tests.browser.conftest import (
     unique,
 )
 from tests.browser.test_console import bubble, chat_item, log_in_as
-from tests.conftest import Person
+from tests.conftest import Person, call
 from tests.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -36,12 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def invite(stack: Stack, supporter: Person, subject: str) -> dict[str, Any]:
     """Create an invitation over the api as the supporter."""
-    answer = httpx.post(
-        f"{stack.api}/api/invitations",
-        json={"subject": subject},
-        headers={"Authorization": f"Bearer {supporter.token}"},
-        timeout=20,
-    )
+    answer = call(stack, "POST", "/api/invitations", supporter, json={"subject": subject})
     answer.raise_for_status()
     invitation: dict[str, Any] = answer.json()
     return invitation
@@ -49,11 +43,7 @@ def invite(stack: Stack, supporter: Person, subject: str) -> dict[str, Any]:
 
 def get_chat(stack: Stack, supporter: Person, chat_id: str) -> dict[str, Any]:
     """A chat as the api shows it to a supporter."""
-    answer = httpx.get(
-        f"{stack.api}/api/chats/{chat_id}",
-        headers={"Authorization": f"Bearer {supporter.token}"},
-        timeout=20,
-    )
+    answer = call(stack, "GET", f"/api/chats/{chat_id}", supporter)
     answer.raise_for_status()
     chat: dict[str, Any] = answer.json()
     return chat
