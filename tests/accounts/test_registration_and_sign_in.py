@@ -1,4 +1,4 @@
-"""Customer accounts, staff administration, throttled sign-ins and password upgrades."""
+"""Customer accounts, staff administration and password upgrades."""
 
 from __future__ import annotations
 
@@ -65,32 +65,6 @@ def test_registering_a_taken_email_gets_409(stack: Stack) -> None:
     assert httpx.post(f"{stack.api}/api/auth/register", json=body).status_code == 201
     again = httpx.post(f"{stack.api}/api/auth/register", json=body)
     assert again.status_code == 409
-
-
-def test_repeated_failures_on_one_account_get_429_with_retry_after(stack: Stack) -> None:
-    email = _email()
-    httpx.post(
-        f"{stack.api}/api/auth/register",
-        json={"email": email, "password": "the right one", "display_name": "Ria"},
-    )
-    codes = [_login(stack, email, f"wrong {n}", f"198.51.100.{n}").status_code for n in range(5)]
-    assert codes == [401] * 5
-    blocked = _login(stack, email, "the right one", "198.51.100.99")
-    assert blocked.status_code == 429
-    assert 1 <= int(blocked.headers["Retry-After"]) <= 60
-    assert "try again in" in blocked.json()["detail"]
-
-
-def test_repeated_failures_from_one_address_get_429_but_others_go_on(stack: Stack) -> None:
-    for number in range(30):
-        assert _login(stack, _email(), "guess", "203.0.113.7").status_code == 401, number
-    assert _login(stack, _email(), "guess", "203.0.113.7").status_code == 429
-    email = _email()
-    httpx.post(
-        f"{stack.api}/api/auth/register",
-        json={"email": email, "password": "the right one", "display_name": "Ria"},
-    )
-    assert _login(stack, email, "the right one", "203.0.113.8").status_code == 200
 
 
 def test_low_cost_hashes_are_upgraded_at_sign_in(stack: Stack) -> None:
@@ -188,17 +162,3 @@ def test_staff_administration_is_for_admins_only(
         ).status_code
         == 422
     )
-
-
-def test_probing_for_taken_emails_is_throttled(stack: Stack) -> None:
-    email = _email()
-    body = {"email": email, "password": "long enough", "display_name": "Ria"}
-    headers = {"X-Forwarded-For": "203.0.113.90"}
-    assert (
-        httpx.post(f"{stack.api}/api/auth/register", json=body, headers=headers).status_code == 201
-    )
-    codes = [
-        httpx.post(f"{stack.api}/api/auth/register", json=body, headers=headers).status_code
-        for _ in range(6)
-    ]
-    assert codes == [409] * 5 + [429]

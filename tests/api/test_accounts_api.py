@@ -61,38 +61,6 @@ def test_staff_sign_in_by_email_or_username(
         assert answer.json()["user"]["role"] == "supporter"
 
 
-@pytest.mark.parametrize(
-    "email, password",
-    [
-        ("nobody@example.com", "whatever-password"),
-        ("' OR 1=1 --", "' OR 1=1 --"),
-        ("nobody@example.com", "🚲" * 64),
-    ],
-)
-def test_bad_credentials_get_the_same_401(stack: Stack, email: str, password: str) -> None:
-    answer = httpx.post(f"{stack.api}/api/auth/login", json={"email": email, "password": password})
-    assert answer.status_code == 401
-    assert answer.json()["detail"] == "wrong email or password"
-
-
-def test_wrong_password_of_a_real_user_gets_the_same_401(
-    stack: Stack, make_supporter: Callable[..., Person]
-) -> None:
-    sam = make_supporter("Sam")
-    answer = httpx.post(
-        f"{stack.api}/api/auth/login", json={"email": sam.jid.split("@")[0], "password": "nope1234"}
-    )
-    assert answer.status_code == 401
-    assert answer.json()["detail"] == "wrong email or password"
-
-
-def test_huge_password_gets_422_not_500(stack: Stack) -> None:
-    answer = httpx.post(
-        f"{stack.api}/api/auth/login", json={"email": "a@example.com", "password": "x" * 100_000}
-    )
-    assert answer.status_code == 422
-
-
 def test_logout_revokes_the_token(stack: Stack, make_guest: Callable[[str], Person]) -> None:
     mia = make_guest("Mia")
     time.sleep(1.05)  # tokens carry whole seconds; the cut-off must come after minting

@@ -1,19 +1,21 @@
-"""Session token attacks, each refused with 401 over HTTP (and, for XMPP, see accounts tests)."""
+"""Session token attacks: forged or revoked tokens get 401 over HTTP and a failed login on XMPP."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 import jwt
 import pytest
 
-from tests.conftest import Person
+from tests.conftest import Person, call
 from tests.stack import Stack
+from tests.xmpp import Client
 
 OTHER_KEY = "another-key-of-sufficient-length-0123456789"
 
@@ -79,3 +81,45 @@ def test_forged_token_is_refused(
 
 def test_missing_token_is_refused(stack: Stack) -> None:
     assert httpx.get(f"{stack.api}/api/me").status_code == 401
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+async def test_forged_token_as_xmpp_password_is_refused(
+    stack: Stack, make_guest: Callable[[str], Person], attack: str
+) -> None:
+    mia = make_guest("Mia")
+    token = _attack(attack, mia.user_id, stack.settings.jwt_secret)
+    with pytest.raises(PermissionError):
+        await Client(mia.jid, token).login(stack.settings.xmpp_port)
+
+
+async def _refused_everywhere(stack: Stack, person: Person) -> None:
+    """The token gets 401 from the api and a failed SASL login from ejabberd."""
+    answer = await asyncio.to_thread(call, stack, "GET", "/api/me", person)
+    assert answer.status_code == 401
+    with pytest.raises(PermissionError):
+        await Client(person.jid, person.token).login(stack.settings.xmpp_port)
+
+
+async def test_token_reused_after_logout_is_refused_over_http_and_xmpp(
+    stack: Stack, make_guest: Callable[[str], Person]
+) -> None:
+    mia = make_guest("Mia")
+    assert (await asyncio.to_thread(call, stack, "POST", "/api/auth/logout", mia)).is_success
+    await _refused_everywhere(stack, mia)
+
+
+@pytest.mark.parametrize("revocation", [{"disabled": True}, {"password": "a new password"}])
+async def test_staff_token_reused_after_revocation_is_refused_over_http_and_xmpp(
+    stack: Stack,
+    make_supporter: Callable[..., Person],
+    connect: Callable[[Person], Awaitable[Client]],
+    revocation: dict[str, object],
+) -> None:
+    admin, sam = make_supporter("Ada", role="admin"), make_supporter("Sam")
+    await connect(Person(sam.user_id, sam.name, sam.jid, sam.token, sam.token))
+    changed = await asyncio.to_thread(
+        call, stack, "PATCH", f"/api/admin/users/{sam.user_id}", admin, json=revocation
+    )
+    assert changed.status_code == 200
+    await _refused_everywhere(stack, sam)
