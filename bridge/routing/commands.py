@@ -122,7 +122,9 @@ class TakeCommand(ChatAction):
         taken = await self.db.run(
             lambda conn: service.take(conn, chat_id=chat.id, supporter=supporter)
         )
-        return f"You have the chat with {taken.customer_name}: {taken.room_jid}"
+        # The room lets the supporter in once the bridge has made them a member; the
+        # invitation that follows says so, so this reply does not invite an early join.
+        return f"You have the chat with {taken.customer_name}. An invitation to its room follows."
 
 
 class EndCommand(ChatAction):
