@@ -12,6 +12,8 @@ from typing import Any
 
 import slixmpp
 from slixmpp import JID
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 from bridge.routing.component import PLUGINS
 
@@ -70,6 +72,14 @@ class Client(slixmpp.ClientXMPP):
         self.add_event_handler("disconnected", lambda _: self.gone.set())
         self.add_event_handler("groupchat_message", self._on_room_message)
         self.add_event_handler("message", self._on_message)
+        # slixmpp raises "message" only for messages with a body; queue notices have none.
+        self.register_handler(
+            Callback(
+                "queue notice",
+                MatchXPath(f"{{jabber:client}}message/{{{NS}}}queue"),
+                self._on_queue_notice,
+            )
+        )
 
     async def login(self, port: int, timeout: float = 15) -> None:
         """Connect and wait for the session (raises PermissionError on refused auth)."""
@@ -166,6 +176,10 @@ class Client(slixmpp.ClientXMPP):
         if message["type"] in ("chat", "normal", "headline"):
             self.direct.append(message)
             self.changed.set()
+
+    def _on_queue_notice(self, message: Any) -> None:
+        if not message["body"]:
+            self._on_message(message)
 
 
 def _is_answer(message: Any, sender: str) -> bool:

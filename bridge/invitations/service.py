@@ -87,8 +87,10 @@ def check(conn: Connection, code: str) -> Invitation:
 def accept(conn: Connection, *, code: str, display_name: str | None) -> tuple[User, Chat]:
     """Let the invited customer in: their account (renamed if they say so) and the chat."""
     invitation = check(conn, code)
-    if display_name:
+    named = accounts.get(conn, invitation.customer_id)
+    if display_name and named and display_name != named.display_name:
         accounts.update(conn, invitation.customer_id, display_name=display_name)
+        chats.add_event(conn, invitation.chat_id, "renamed")  # consoles show the new name
     customer = accounts.get(conn, invitation.customer_id)
     chat = chats.get(conn, invitation.chat_id)
     assert customer is not None and chat is not None

@@ -83,6 +83,8 @@ class ChatEvents:
         elif event.kind == "invited":
             await self._open_room(chat)
             await self._handed(chat, origin, "taken", event.payload)
+        elif event.kind == "renamed":
+            await self._tell_staff(chat, str(chat.status))
         elif event.kind == "ended":
             room = await self.bridge.room_for(chat)
             self.bridge.rooms.announce(room, Status.ENDED, origin)

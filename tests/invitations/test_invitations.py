@@ -13,7 +13,7 @@ from slixmpp import JID
 from bridge.db import invitations
 from tests.conftest import Person
 from tests.stack import Stack
-from tests.xmpp import Client
+from tests.xmpp import NS, Client
 
 Connect = Callable[[Person], Awaitable[Client]]
 
@@ -24,6 +24,12 @@ def _invite(stack: Stack, supporter: Person, **body: str) -> httpx.Response:
         json=body,
         headers={"Authorization": f"Bearer {supporter.token}"},
     )
+
+
+def _queue_notices(supporter: Client, chat_id: str) -> list[Any]:
+    """The bodiless notices that make consoles refresh this chat."""
+    notice = f"{{{NS}}}queue[@chat='{chat_id}']"
+    return [m for m in supporter.direct if not m["body"] and m.xml.find(notice) is not None]
 
 
 def _page(url: str) -> httpx.Response:
@@ -53,9 +59,13 @@ async def test_invited_customer_lands_in_the_supporters_chat(
 
     page = _page(issued["url"])
     assert page.status_code == 200 and 'id="start-form"' in page.text
+    await sam.wait_for(lambda: _queue_notices(sam, issued["chat"]["id"]))  # "invited" is done
+    notices_before = len(_queue_notices(sam, issued["chat"]["id"]))
     session = _accept(stack, issued["code"], "Lena").json()
     assert session["chat"]["id"] == issued["chat"]["id"]
     assert session["user"]["display_name"] == "Lena"
+    # Consoles hear of the new name at once (a queue notice makes them refresh).
+    await sam.wait_for(lambda: len(_queue_notices(sam, issued["chat"]["id"])) > notices_before)
     await sam.wait_for(
         lambda: any("You have the chat with" in (m["body"] or "") for m in sam.direct)
     )
