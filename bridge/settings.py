@@ -114,6 +114,11 @@ class Settings(BaseSettings):
         return read_or_create_secret(self.data_dir / "secrets" / "component")
 
     @cached_property
+    def bot_password(self) -> str:
+        """The XMPP password of the bot accounts, generated once into the data dir."""
+        return read_or_create_secret(self.data_dir / "secrets" / "bots")
+
+    @cached_property
     def extauth_secret(self) -> str:
         """The shared secret the extauth program presents to the api."""
         return read_or_create_secret(self.data_dir / "secrets" / "extauth")

@@ -129,7 +129,11 @@ def extauth(
         if throttle.retry_after(account=account, address=None) is not None:
             return ExtauthOut(ok=False)
         ok = service.check_xmpp_login(
-            conn, localpart=body.user, password=body.password, secret=settings.jwt_secret
+            conn,
+            localpart=body.user,
+            password=body.password,
+            secret=settings.jwt_secret,
+            bot_password=settings.bot_password,
         )
         if not ok:
             throttle.failed(account=account, address=None)

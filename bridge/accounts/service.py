@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bridge.accounts import passwords, repository, tokens
+from bridge.accounts import bots, passwords, repository, tokens
 from bridge.accounts.repository import User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
@@ -71,6 +71,8 @@ def create_staff(
     username = (username or email.split("@", 1)[0]).lower()
     if not USERNAME.match(username):
         raise AccountError("usernames use a-z, 0-9, '.', '_' and '-' (max 63)")
+    if bots.is_bot(username):
+        raise AccountError(f"the username {username} is reserved for a bot")
     return _insert(
         conn,
         username=username,
@@ -120,12 +122,16 @@ def revoke_tokens(conn: Connection, user: User) -> None:
     repository.update(conn, user.id, tokens_valid_after=datetime.now(UTC))
 
 
-def check_xmpp_login(conn: Connection, *, localpart: str, password: str, secret: str) -> bool:
-    """Decide an XMPP login: a session token of that user, or a staff member's password.
+def check_xmpp_login(
+    conn: Connection, *, localpart: str, password: str, secret: str, bot_password: str
+) -> bool:
+    """Decide an XMPP login: a session token of that user, a staff member's password, or a bot's.
 
-    A successful login is remembered, so the bridge can end the session when its
-    token expires or is revoked.
+    A successful login of a person is remembered, so the bridge can end the session
+    when its token expires or is revoked.
     """
+    if bots.is_bot(localpart):
+        return bots.check_login(localpart, password, bot_password)
     if password.count(".") == 2:
         return _token_login(conn, localpart=localpart, token=password, secret=secret)
     staff = repository.get_by_localpart(conn, localpart)
@@ -151,5 +157,7 @@ def _token_login(conn: Connection, *, localpart: str, token: str, secret: str) -
 
 def user_exists(conn: Connection, *, localpart: str) -> bool:
     """True when the localpart names an enabled user (extauth `isuser`)."""
+    if bots.is_bot(localpart):
+        return True
     user = repository.get_by_localpart(conn, localpart)
     return user is not None and not user.disabled

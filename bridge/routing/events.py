@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from slixmpp import JID
 from sqlalchemy.exc import SQLAlchemyError
 
+from bridge.accounts import bots
 from bridge.accounts import repository as accounts
 from bridge.accounts.repository import User
 from bridge.chats import repository as chats
@@ -113,6 +114,7 @@ class ChatEvents:
         if supporter is None:
             return
         await self.bridge.rooms.add_member(room, str(self._jid(supporter)))
+        await self._bring_suggestions(room, chat)
         if kind == "taken":
             self.bridge.rooms.announce(room, Status.ACTIVE, origin)
         if previous is not None and previous.id != supporter.id:
@@ -142,14 +144,16 @@ class ChatEvents:
             mtype="chat",
             mfrom=self.bridge.boundjid,
         )
-        message.xml.append(
-            ET.Element(
-                "{jabber:x:conference}x",
-                jid=room.jid.bare,
-                reason=xml_text(f"Chat with {chat.customer_name}"),
-            )
-        )
+        message.xml.append(_invitation(room, f"Chat with {chat.customer_name}"))
         message.xml.append(_queue_element(chat, "active"))
+        message.send()
+
+    async def _bring_suggestions(self, room: Room, chat: Chat) -> None:
+        """Make `suggest@` a member of the room and invite it (it suggests replies there)."""
+        bot = JID(f"{bots.SUGGEST}@{self.bridge.settings.xmpp_domain}")
+        await self.bridge.rooms.add_member(room, str(bot))
+        message = self.bridge.make_message(mto=bot, mtype="normal", mfrom=self.bridge.boundjid)
+        message.xml.append(_invitation(room, f"Suggest replies to {chat.customer_name}"))
         message.send()
 
     async def _tell_staff(self, chat: Chat, status: str, body: str | None = None) -> None:
@@ -201,6 +205,11 @@ class ChatEvents:
             asyncio.get_running_loop().remove_reader(self._listener_fd)
             self._listener = None
         self.wake.set()
+
+
+def _invitation(room: Room, reason: str) -> ET.Element:
+    """A direct invitation to the room (XEP-0249)."""
+    return ET.Element("{jabber:x:conference}x", jid=room.jid.bare, reason=xml_text(reason))
 
 
 def _queue_element(chat: Chat, status: str) -> ET.Element:
