@@ -65,6 +65,14 @@ async def test_a_message_in_a_background_chat_is_announced_and_drafts_survive_sw
     )
     assert await page.locator("#chat-list b").count() == 0
 
+    # A reload keeps the counts.
+    await page.reload()
+    await expect(page.locator("#connection-state")).to_have_attribute("data-state", "online")
+    await expect(annas.locator(".badge")).to_have_text("2")
+    await expect(page).to_have_title(f"(2) {TITLE}")
+    await bens.locator("[data-action=open]").click()
+    await expect(page.locator("#chat-title")).to_have_text(ben.name)
+
     # What Ben writes in the open chat is read already: his last message, no badge.
     ben.client.say(ben.room, "The front brake")
     await expect(bubble(page, "The front brake")).to_have_count(1)
