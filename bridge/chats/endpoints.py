@@ -20,7 +20,8 @@ from bridge.api.deps import (
     get_engine,
 )
 from bridge.chats import repository, service
-from bridge.chats.schemas import ChatIn, ChatOut, MessageOut, TransferIn
+from bridge.chats.repository import Order
+from bridge.chats.schemas import ChatIn, ChatOut, ChatSummaryOut, MessageOut, TransferIn
 from bridge.chats.states import Status
 from bridge.db import Database
 from bridge.messages import repository as message_log
@@ -28,6 +29,10 @@ from bridge.messages import repository as message_log
 router = APIRouter(prefix="/api/chats")
 
 ROOM_READY_TIMEOUT = 10.0
+
+ListOrder = Annotated[
+    Order, Query(description="oldest: opened first (the queue); recent: changed last first")
+]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -62,16 +67,25 @@ async def create_chat(
 
 @router.get("")
 def list_chats(
-    user: CurrentUser, conn: DbConn, status: Annotated[Status | None, Query()] = None
-) -> list[ChatOut]:
-    """Chats oldest first: supporters see all, customers their own."""
-    return [ChatOut.of(chat) for chat in service.list_visible(conn, user=user, status=status)]
+    user: CurrentUser,
+    conn: DbConn,
+    cipher: Cipher,
+    status: Annotated[Status | None, Query()] = None,
+    order: ListOrder = Order.OLDEST,
+    limit: Annotated[int, Query(ge=1, le=200)] = 200,
+) -> list[ChatSummaryOut]:
+    """Chats with their latest message: supporters see all, customers their own."""
+    summaries = service.list_visible(
+        conn, user=user, cipher=cipher, status=status, order=order, limit=limit
+    )
+    return [ChatSummaryOut.of_summary(summary) for summary in summaries]
 
 
 @router.get("/{chat_id}")
-def get_chat(chat_id: uuid.UUID, user: CurrentUser, conn: DbConn) -> ChatOut:
-    """One chat."""
-    return ChatOut.of(_visible(conn, chat_id, user))
+def get_chat(chat_id: uuid.UUID, user: CurrentUser, conn: DbConn, cipher: Cipher) -> ChatSummaryOut:
+    """One chat with its latest message."""
+    summary = service.summary_visible(conn, chat_id=chat_id, user=user, cipher=cipher)
+    return ChatSummaryOut.of_summary(summary)
 
 
 @router.get("/{chat_id}/messages")

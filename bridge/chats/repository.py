@@ -6,13 +6,16 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, select, text, update
+from sqlalchemy import Connection, Select, func, insert, select, text, true, update
 from sqlalchemy.orm import aliased
 
 from bridge.chats.states import Status
-from bridge.db import chat_events, chats, users
+from bridge.db import chat_events, chats, messages, users
+from bridge.messages.crypto import MessageCipher
+from bridge.messages.repository import opened
 
 EVENTS_CHANNEL = "chat_events"
 
@@ -34,6 +37,41 @@ class Chat:
     ended_at: datetime | None
     customer_name: str
     assignee_name: str | None
+
+    @property
+    def waiting_since(self) -> datetime | None:
+        """When a waiting chat joined the queue, None for a chat that is not waiting.
+
+        Status changes stamp `updated_at`, and nothing else changes a waiting chat but its
+        room becoming ready right after it was opened.
+        """
+        return self.updated_at if self.status is Status.WAITING else None
+
+
+@dataclass(frozen=True)
+class LastMessage:
+    """The latest customer or supporter message of a chat (the bridge's notices left out)."""
+
+    sender_name: str
+    kind: str
+    body: str
+    readable: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ChatSummary:
+    """A chat as the lists show it: with its latest message."""
+
+    chat: Chat
+    last_message: LastMessage | None
+
+
+class Order(StrEnum):
+    """How chat lists are sorted."""
+
+    OLDEST = "oldest"  # opened first, first (the queue's order)
+    RECENT = "recent"  # changed last, first (status, assignee): e.g. the latest ended chats
 
 
 @dataclass(frozen=True)
@@ -102,12 +140,96 @@ def list_chats(
     limit: int = 200,
 ) -> list[Chat]:
     """Return chats, oldest first, filtered by status and customer."""
-    query = _select_chats().order_by(chats.c.created_at, chats.c.id).limit(limit)
+    query = _filtered(
+        _select_chats(), statuses=statuses, customer_id=customer_id, order=Order.OLDEST
+    )
+    return [_chat(row._mapping) for row in conn.execute(query.limit(limit))]
+
+
+def list_summaries(
+    conn: Connection,
+    cipher: MessageCipher,
+    *,
+    statuses: tuple[Status, ...] | None = None,
+    customer_id: uuid.UUID | None = None,
+    order: Order = Order.OLDEST,
+    limit: int = 200,
+) -> list[ChatSummary]:
+    """Return chats with their latest message, filtered by status and customer, in one query."""
+    query = _filtered(_select_summaries(), statuses=statuses, customer_id=customer_id, order=order)
+    return [_summary(row._mapping, cipher) for row in conn.execute(query.limit(limit))]
+
+
+def get_summary(conn: Connection, chat_id: uuid.UUID, cipher: MessageCipher) -> ChatSummary | None:
+    """Return one chat with its latest message."""
+    row = conn.execute(_select_summaries().where(chats.c.id == chat_id)).first()
+    return None if row is None else _summary(row._mapping, cipher)
+
+
+def _filtered(
+    query: Select[Any],
+    *,
+    statuses: tuple[Status, ...] | None,
+    customer_id: uuid.UUID | None,
+    order: Order,
+) -> Select[Any]:
     if statuses:
         query = query.where(chats.c.status.in_([str(s) for s in statuses]))
     if customer_id is not None:
         query = query.where(chats.c.customer_id == customer_id)
-    return [_chat(row._mapping) for row in conn.execute(query)]
+    if order is Order.RECENT:
+        return query.order_by(chats.c.updated_at.desc(), chats.c.id.desc())
+    return query.order_by(chats.c.created_at, chats.c.id)
+
+
+# What the log keeps of a chat's latest message, as `last_<column>` next to the chat's columns.
+_LAST_COLUMNS = (
+    messages.c.chat_id,
+    messages.c.stanza_id,
+    messages.c.sender_name,
+    messages.c.kind,
+    messages.c.body_ciphertext,
+    messages.c.nonce,
+    messages.c.key_id,
+    messages.c.created_at,
+)
+
+
+def _select_summaries() -> Select[Any]:
+    # Per chat, one backward step on the log's (chat_id, created_at, id) index.
+    last = (
+        select(*_LAST_COLUMNS)
+        .where(messages.c.chat_id == chats.c.id, messages.c.kind != "system")
+        .order_by(messages.c.created_at.desc(), messages.c.id.desc())
+        .limit(1)
+        .lateral("last_message")
+    )
+    return (
+        _select_chats()
+        .add_columns(
+            *(last.c[column.name].label(f"last_{column.name}") for column in _LAST_COLUMNS)
+        )
+        .outerjoin(last, true())
+    )
+
+
+def _summary(mapping: Any, cipher: MessageCipher) -> ChatSummary:
+    values = dict(mapping)
+    last = {column.name: values.pop(f"last_{column.name}") for column in _LAST_COLUMNS}
+    chat = _chat(values)
+    if last["stanza_id"] is None:
+        return ChatSummary(chat, None)
+    message = opened(last, cipher)
+    return ChatSummary(
+        chat,
+        LastMessage(
+            sender_name=message["sender_name"],
+            kind=message["kind"],
+            body=message["body"],
+            readable=message["readable"],
+            created_at=message["created_at"],
+        ),
+    )
 
 
 def update_chat(conn: Connection, chat_id: uuid.UUID, **values: object) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from bridge.api.inputs import Input
-from bridge.chats.repository import Chat
+from bridge.chats.repository import Chat, ChatSummary
 
 
 class PersonRef(BaseModel):
@@ -49,6 +50,35 @@ class ChatOut(BaseModel):
             created_at=chat.created_at,
             updated_at=chat.updated_at,
             ended_at=chat.ended_at,
+        )
+
+
+class LastMessageOut(BaseModel):
+    """A chat's latest customer or supporter message; status notices are left out."""
+
+    sender_name: str
+    kind: str = Field(description="customer or supporter")
+    body: str
+    readable: bool = Field(description="false when the body cannot be decrypted (then empty)")
+    created_at: datetime
+
+
+class ChatSummaryOut(ChatOut):
+    """A chat as the lists show it: with its latest message and how long it has waited."""
+
+    last_message: LastMessageOut | None = Field(description="null while nobody has written")
+    waiting_since: datetime | None = Field(
+        description="when it joined the queue; null unless waiting"
+    )
+
+    @classmethod
+    def of_summary(cls, summary: ChatSummary) -> ChatSummaryOut:
+        """Describe a chat with its latest message."""
+        last = summary.last_message
+        return cls(
+            **dict(ChatOut.of(summary.chat)),
+            last_message=None if last is None else LastMessageOut.model_validate(asdict(last)),
+            waiting_since=summary.chat.waiting_since,
         )
 
 

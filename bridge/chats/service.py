@@ -8,8 +8,9 @@ from sqlalchemy import Connection, func
 
 from bridge.accounts.repository import User
 from bridge.chats import repository, states
-from bridge.chats.repository import Chat
+from bridge.chats.repository import Chat, ChatSummary, Order
 from bridge.chats.states import Status
+from bridge.messages.crypto import MessageCipher
 
 OPEN = (Status.BOT, Status.WAITING, Status.ACTIVE)
 
@@ -38,17 +39,38 @@ def create(conn: Connection, *, customer: User, subject: str, room_service: str)
 def get_visible(conn: Connection, *, chat_id: uuid.UUID, user: User) -> Chat:
     """Return the chat if the user may see it: staff all, customers their own."""
     chat = repository.get(conn, chat_id)
-    if chat is None or not (user.is_staff or chat.customer_id == user.id):
+    if chat is None or not _may_see(user, chat):
         raise ChatNotFound("no such chat")
     return chat
 
 
-def list_visible(conn: Connection, *, user: User, status: Status | None = None) -> list[Chat]:
-    """Return the chats a user may see, oldest first."""
-    return repository.list_chats(
+def summary_visible(
+    conn: Connection, *, chat_id: uuid.UUID, user: User, cipher: MessageCipher
+) -> ChatSummary:
+    """Return the chat with its latest message if the user may see it."""
+    summary = repository.get_summary(conn, chat_id, cipher)
+    if summary is None or not _may_see(user, summary.chat):
+        raise ChatNotFound("no such chat")
+    return summary
+
+
+def list_visible(
+    conn: Connection,
+    *,
+    user: User,
+    cipher: MessageCipher,
+    status: Status | None = None,
+    order: Order = Order.OLDEST,
+    limit: int = 200,
+) -> list[ChatSummary]:
+    """Return the chats a user may see, with their latest messages: staff all, customers own."""
+    return repository.list_summaries(
         conn,
+        cipher,
         statuses=(status,) if status else None,
         customer_id=None if user.is_staff else user.id,
+        order=order,
+        limit=limit,
     )
 
 
@@ -104,6 +126,10 @@ def held_by(conn: Connection, supporter: User) -> list[Chat]:
     """The active chats assigned to the supporter, oldest first."""
     active = repository.list_chats(conn, statuses=(Status.ACTIVE,))
     return [chat for chat in active if chat.assignee_id == supporter.id]
+
+
+def _may_see(user: User, chat: Chat) -> bool:
+    return user.is_staff or chat.customer_id == user.id
 
 
 def _get(conn: Connection, chat_id: uuid.UUID, *, for_update: bool = False) -> Chat:

@@ -113,7 +113,9 @@ async def test_supporter_takes_a_waiting_chat_in_the_console_and_ends_it(
     await expect(page.locator("#status")).to_have_text("Chat was ended by the supporter")
     await expect(box).to_be_disabled()
     await expect(page.locator("#end-chat")).to_be_hidden()
-    await expect(chat_item(page, chat["id"])).to_have_count(0)
+    ended = page.locator(f"#ended-list [data-chat-id='{chat['id']}']")
+    await expect(ended).to_have_attribute("data-status", "ended")
+    await expect(ended.locator("[data-action=take]")).to_have_count(0)
     await page.screenshot(path=screenshot_path("console-ended"), full_page=True)
 
 
@@ -193,6 +195,7 @@ async def test_console_has_labels_visible_focus_and_fits_a_phone(
     item = chat_item(page, chat["id"])
     await expect(item).to_be_visible(timeout=10_000)
     assert await fits(page, 360)
+    await page.screenshot(path=screenshot_path("console-phone-list"), full_page=True)
 
     take = item.locator("[data-action=take]")
     await take.focus()

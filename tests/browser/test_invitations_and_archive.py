@@ -168,7 +168,7 @@ async def test_supporter_invites_from_the_console_and_transfers_the_chat(
     await expect(page.locator("#chat-subject")).to_have_text(subject)
     await expect(page.locator("#chat-title")).to_have_text("kim.invited")
     await expect(page.locator("#status")).to_have_text("Chat active")
-    item = page.locator("#active-list .chat-item.is-open")
+    item = page.locator("#mine-list .chat-item.is-open")
     chat_id = await item.get_attribute("data-chat-id")
     assert chat_id
     await expect(chat_item(page, chat_id).locator(".chat-item-meta")).to_have_text("With you")
@@ -190,9 +190,8 @@ async def test_supporter_invites_from_the_console_and_transfers_the_chat(
 
     # ...and a real one hands the chat to the colleague.
     await page.get_by_role("button", name="Transfer chat").click()
-    await expect(chat_item(page, chat_id).locator(".chat-item-meta")).to_have_text(
-        f"With {colleague}"
-    )
+    handed = page.locator(f"#active-list [data-chat-id='{chat_id}']")
+    await expect(handed.locator(".chat-item-meta")).to_have_text(f"With {colleague}")
     await expect(page.locator("#transfer-form")).to_be_hidden()
     await expect(page.locator("#transfer-chat")).to_be_hidden()
     await expect(page.locator("#end-chat")).to_be_hidden()

@@ -3,15 +3,17 @@
  * talk in several rooms at once.
  *
  * sessionStorage "customer-chat:console" holds {token, user, xmpp} (never the
- * password); "customer-chat:console:drafts" holds per-chat drafts. The chat
- * list refreshes on every <queue/> notice from support.<domain> and every 30 s.
+ * password); "customer-chat:console:drafts" holds per-chat drafts and
+ * "customer-chat:console:unread" the unread counts. The chat list (chat-list.js)
+ * refreshes on every <queue/> notice from support.<domain> and every 30 s; the
+ * chats I hold (their rooms are joined) update at once with every message. A
+ * message in a chat I am not looking at counts as unread: badge, a toast, a
+ * polite announcement and "(n) " in the title; opening the chat clears it.
  *
  * Selectors for tests:
  *   #login-form, #login-email, #login-password, #login, #login-error, #login-notice
  *   #console-view, #me, #logout, #connection-state[data-state]
- *   #chat-list, #waiting-list, #active-list, #waiting-empty ("No chats waiting"), #active-empty
- *   [data-chat-id][data-status] list items; inside: [data-action=open], [data-action=take]
- *     ("Take" / "Take over"), .chat-item-name, .chat-item-subject, .chat-item-meta, .badge
+ *   #chat-list with its sections and items (see chat-list.js), #announcer (polite live region)
  *   #chat-panel, #chat-title, #chat-subject, #status[data-status], #take-chat, #end-chat,
  *   #connection ("Reconnecting…"), #preview-note, #messages, #composer, #message-input, #send
  *   .message[data-stanza-id][data-origin-id][data-state] .message-sender .message-body .message-time
@@ -24,18 +26,23 @@
 import { api, tokenExpired, tokenExpiry } from './api.js';
 import { ArchiveView } from './archive-view.js';
 import { MessageList, bindComposer } from './chat-view.js';
-import { formatSince } from './format.js';
+import { ChatList, ENDED_LIMIT } from './chat-list.js';
+import { toDate } from './format.js';
 import { InviteDialog } from './invite.js';
 import { STATUS_TEXT } from './room.js';
 import { clearAllRooms } from './store.js';
 import { TeamView } from './team.js';
 import { TransferControl } from './transfer.js';
-import { h, show, toast, toastError } from './ui.js';
+import { show, toast, toastError } from './ui.js';
+import { UnreadCounts } from './unread.js';
 import { ChatClient, ConnectionState } from './xmpp.js';
 
 const SESSION_KEY = 'customer-chat:console';
 const DRAFTS_KEY = 'customer-chat:console:drafts';
+const UNREAD_KEY = 'customer-chat:console:unread';
+const TITLE = 'Support console · customer-chat';
 const POLL_MS = 30000;
+const TICK_MS = 15000;
 
 const CONNECTION_TEXT = {
   [ConnectionState.IDLE]: 'Connecting…',
@@ -63,12 +70,7 @@ const ui = {
   archiveToggle: $('#archive-toggle'),
   connectionState: $('#connection-state'),
   chatList: $('#chat-list'),
-  waitingList: $('#waiting-list'),
-  waitingEmpty: $('#waiting-empty'),
-  waitingCount: $('#waiting-count'),
-  activeList: $('#active-list'),
-  activeEmpty: $('#active-empty'),
-  activeCount: $('#active-count'),
+  announcer: $('#announcer'),
   placeholder: $('#chat-placeholder'),
   panel: $('#chat-panel'),
   back: $('#back'),
@@ -87,16 +89,22 @@ const ui = {
 
 let session = null; // {token, user, xmpp}
 let client = null;
-let lists = { waiting: [], active: [] };
 const chats = new Map(); // chat id -> chat object (latest known)
-const roomChat = new Map(); // room jid -> chat id
-const unread = new Map(); // chat id -> count
+let listed = new Set(); // ids of the chats the list shows
+const unread = new UnreadCounts(UNREAD_KEY);
 const drafts = new Map(loadJson(DRAFTS_KEY, []));
 let openChatId = null;
 let pollTimer = null;
 let refreshTimer = null;
 let expiryTimer = null;
 let refreshing = null;
+let renderQueued = false;
+const messageToasts = new Map(); // chat id -> its latest "New message" toast
+
+const chatList = new ChatList(ui.chatList, {
+  onOpen: (chatId) => openChat(chatId),
+  onTake: (chatId, button) => takeChat(chatId, button),
+});
 
 const messageList = new MessageList(ui.messages, {
   emptyText: 'No messages yet.',
@@ -230,9 +238,8 @@ function signOut(notice, { forget = false } = {}) {
     drafts.clear();
   }
   chats.clear();
-  roomChat.clear();
-  unread.clear();
-  lists = { waiting: [], active: [] };
+  listed = new Set();
+  unread.reset();
   openChatId = null;
   messageList.bind(null);
   team.clear();
@@ -241,7 +248,7 @@ function signOut(notice, { forget = false } = {}) {
   archive.clear();
   showArchive(false);
   show(ui.teamToggle, false);
-  document.title = 'Support console · customer-chat';
+  document.title = TITLE;
   show(ui.consoleView, false);
   show(ui.loginView, true);
   ui.loginNotice.textContent = notice || '';
@@ -300,6 +307,7 @@ function showTeam(visible) {
   else if (team.visible) {
     team.close();
     ui.teamToggle.focus();
+    markOpenChatRead();
   }
 }
 
@@ -315,6 +323,7 @@ function showArchive(visible) {
   else if (archive.visible) {
     archive.close();
     ui.archiveToggle.focus();
+    markOpenChatRead();
   }
 }
 
@@ -330,16 +339,16 @@ async function refreshChats() {
   if (refreshing) return refreshing;
   refreshing = (async () => {
     try {
-      const [waiting, active] = await Promise.all([
+      const lists = await Promise.all([
         authed('/api/chats?status=waiting'),
         authed('/api/chats?status=active'),
+        authed(`/api/chats?status=ended&order=recent&limit=${ENDED_LIMIT}`),
       ]);
       if (!session) return;
-      lists = { waiting, active };
-      [...waiting, ...active].forEach((chat) => chats.set(chat.id, chat));
-      if (openChatId && !waiting.concat(active).some((chat) => chat.id === openChatId)) {
-        chats.set(openChatId, await authed(`/api/chats/${openChatId}`));
-      }
+      const fresh = lists.flat();
+      fresh.forEach(remember);
+      listed = new Set(fresh.map((chat) => chat.id));
+      if (openChatId && !listed.has(openChatId)) remember(await authed(`/api/chats/${openChatId}`));
       syncRooms();
       renderList();
       if (openChatId) renderChatHeader();
@@ -352,11 +361,38 @@ async function refreshChats() {
   return refreshing;
 }
 
+/**
+ * Keep the latest known state of a chat. A list fetched before a change made
+ * here (take, end) must not undo it: the later `updated_at` wins. Answers of
+ * take/end/transfer carry no `last_message`, and the log may lag behind what
+ * the room already showed: the newer last message wins.
+ */
+function remember(chat) {
+  const known = chats.get(chat.id);
+  const stale = known && toDate(known.updated_at) > toDate(chat.updated_at);
+  const merged = stale ? { ...chat, ...known } : { ...known, ...chat };
+  merged.last_message = newer(known && known.last_message, chat.last_message);
+  chats.set(chat.id, merged);
+}
+
+function newer(one, other) {
+  if (!one || !other) return one || other || null;
+  return toDate(other.created_at) >= toDate(one.created_at) ? other : one;
+}
+
+/** A chat that changed here (taken, ended, transferred, invited): show it where it now belongs. */
+function changed(chat) {
+  remember(chat);
+  listed.add(chat.id);
+  renderList();
+}
+
 /** Stay in the rooms of my active chats (and the open one); leave the others. */
 function syncRooms() {
   const keep = new Set();
-  for (const chat of lists.active) {
-    if (isMine(chat)) {
+  for (const id of listed) {
+    const chat = chats.get(id);
+    if (chat.status === 'active' && isMine(chat)) {
       ensureRoom(chat).join();
       keep.add(chat.room_jid.toLowerCase());
     }
@@ -373,7 +409,6 @@ function ensureRoom(chat) {
   const known = client.rooms.has(jid);
   const room = client.room(jid, session.user.display_name);
   if (!known) {
-    roomChat.set(jid, chat.id);
     room.addEventListener('messages', (event) => onRoomMessage(chat.id, event.detail));
     room.addEventListener('status', () => onRoomStatus(chat.id));
     room.addEventListener('left', () => onRoomLeft(chat.id));
@@ -382,80 +417,24 @@ function ensureRoom(chat) {
 }
 
 function renderList() {
-  const focused = document.activeElement && document.activeElement.closest('[data-chat-id]');
-  const focus = focused && {
-    id: focused.dataset.chatId,
-    action: document.activeElement.dataset.action,
-  };
-  ui.waitingList.replaceChildren(...lists.waiting.map((chat) => chatItem(chat)));
-  ui.activeList.replaceChildren(...lists.active.map((chat) => chatItem(chat)));
-  ui.waitingCount.textContent = String(lists.waiting.length);
-  ui.activeCount.textContent = String(lists.active.length);
-  show(ui.waitingEmpty, !lists.waiting.length);
-  show(ui.activeEmpty, !lists.active.length);
-  if (focus) {
-    const item = ui.chatList.querySelector(`[data-chat-id="${CSS.escape(focus.id)}"]`);
-    const target = item && (item.querySelector(`[data-action="${focus.action}"]`) || item.querySelector('button'));
-    if (target) target.focus();
-  }
-  const total = [...unread.values()].reduce((sum, count) => sum + count, 0);
-  document.title = `${total ? `(${total}) ` : ''}Support console · customer-chat`;
+  chatList.render({
+    chats: [...listed].map((id) => chats.get(id)),
+    me: session.user.id,
+    openId: openChatId,
+    unread: (chatId) => unread.get(chatId),
+  });
+  const total = unread.total;
+  document.title = total ? `(${total}) ${TITLE}` : TITLE;
 }
 
-function chatItem(chat) {
-  const mine = isMine(chat);
-  const waiting = chat.status === 'waiting';
-  let meta;
-  if (waiting) {
-    const since = formatSince(chat.updated_at || chat.created_at);
-    meta = since === 'just now' ? 'Waiting < 1 min' : `Waiting ${since}`;
-  }
-  else if (mine) meta = 'With you';
-  else meta = `With ${chat.assignee ? chat.assignee.display_name : 'nobody'}`;
-  const count = unread.get(chat.id) || 0;
-  const takeLabel = waiting ? 'Take' : 'Take over';
-  return h(
-    'li',
-    {
-      class: `chat-item${chat.id === openChatId ? ' is-open' : ''}${mine ? ' is-mine' : ''}`,
-      'data-chat-id': chat.id,
-      'data-status': chat.status,
-      'data-testid': 'chat-item',
-    },
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'chat-item-main',
-        'data-action': 'open',
-        'aria-current': chat.id === openChatId ? 'true' : null,
-      },
-      h('span', { class: 'chat-item-name' }, chat.customer.display_name),
-      h('span', { class: 'chat-item-subject' }, chat.subject || 'No subject'),
-      h('span', { class: 'chat-item-meta' }, meta),
-      count ? h('span', { class: 'badge', 'aria-label': `${count} unread` }, String(count)) : null,
-    ),
-    mine
-      ? null
-      : h(
-          'button',
-          {
-            type: 'button',
-            class: `btn btn-small ${waiting ? 'btn-primary' : 'btn-secondary'}`,
-            'data-action': 'take',
-            'aria-label': `${takeLabel}: chat with ${chat.customer.display_name}`,
-          },
-          takeLabel,
-        ),
-  );
-}
-
-function onListClick(event) {
-  const button = event.target.closest('button[data-action]');
-  const item = event.target.closest('[data-chat-id]');
-  if (!button || !item) return;
-  if (button.dataset.action === 'take') takeChat(item.dataset.chatId, button);
-  else openChat(item.dataset.chatId);
+/** Render once after a burst of changes (a room catching up emits one event per message). */
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  queueMicrotask(() => {
+    renderQueued = false;
+    if (session) renderList();
+  });
 }
 
 // --- the open chat ---------------------------------------------------------------
@@ -464,7 +443,7 @@ async function openChat(chatId) {
   const chat = chats.get(chatId);
   if (!chat) return;
   openChatId = chatId;
-  unread.delete(chatId);
+  unread.clear(chatId);
   show(ui.placeholder, false);
   show(ui.panel, true);
   ui.consoleBody.classList.add('is-chat-open');
@@ -527,10 +506,8 @@ async function takeChat(chatId, button) {
   ui.takeChat.disabled = true;
   try {
     const chat = await authed(`/api/chats/${chatId}/take`, { method: 'POST' });
-    chats.set(chat.id, chat);
+    changed(chat);
     ensureRoom(chat).join();
-    lists.waiting = lists.waiting.filter((item) => item.id !== chat.id);
-    lists.active = [...lists.active.filter((item) => item.id !== chat.id), chat];
     await openChat(chat.id);
     composer.focus();
     scheduleRefresh();
@@ -549,10 +526,7 @@ async function endChat() {
   ui.endChat.disabled = true;
   try {
     const chat = await authed(`/api/chats/${chatId}/end`, { method: 'POST' });
-    chats.set(chat.id, chat);
-    lists.active = lists.active.filter((item) => item.id !== chat.id);
-    lists.waiting = lists.waiting.filter((item) => item.id !== chat.id);
-    renderList();
+    changed(chat);
     if (openChatId === chatId) renderChatHeader();
     toast(`Chat with ${chat.customer.display_name} ended.`, 'success');
     scheduleRefresh();
@@ -565,8 +539,7 @@ async function endChat() {
 
 /** An invitation opened a chat held by me: show it (the bridge opens its room). */
 function invited(chat) {
-  chats.set(chat.id, chat);
-  lists.active = [...lists.active.filter((item) => item.id !== chat.id), chat];
+  changed(chat);
   if (archive.visible) showArchive(false);
   if (team.visible) showTeam(false);
   openChat(chat.id);
@@ -575,9 +548,7 @@ function invited(chat) {
 
 /** I handed the open chat to a colleague: it is no longer mine. */
 function transferred(chat) {
-  chats.set(chat.id, chat);
-  lists.active = lists.active.map((item) => (item.id === chat.id ? chat : item));
-  renderList();
+  changed(chat);
   if (openChatId === chat.id) renderChatHeader();
   const to = chat.assignee ? chat.assignee.display_name : 'a colleague';
   toast(`Chat with ${chat.customer.display_name} handed to ${to}.`, 'success');
@@ -586,10 +557,39 @@ function transferred(chat) {
 
 // --- room events -------------------------------------------------------------------
 
+/** A message in one of my rooms: it is the chat's last message, and unread unless I am looking. */
 function onRoomMessage(chatId, { message, live }) {
-  if (!live || message.own || message.kind !== 'other' || chatId === openChatId) return;
-  unread.set(chatId, (unread.get(chatId) || 0) + 1);
-  renderList();
+  if (message.kind !== 'own' && message.kind !== 'other') return; // status lines and notices
+  const chat = chats.get(chatId);
+  if (!chat) return;
+  const last = {
+    sender_name: message.nick,
+    body: message.body,
+    readable: true,
+    created_at: message.time.toISOString(),
+  };
+  remember({ ...chat, last_message: last });
+  if (live && message.kind === 'other' && !inView(chatId)) announce(chat, message.nick, unread.add(chatId));
+  scheduleRender();
+}
+
+/** The supporter is looking at this chat right now. */
+function inView(chatId) {
+  return chatId === openChatId && document.visibilityState === 'visible' && !team.visible && !archive.visible;
+}
+
+/** Back at the open chat (tab shown again, Team or Archive closed): its messages are read. */
+function markOpenChatRead() {
+  if (openChatId && inView(openChatId) && unread.clear(openChatId)) renderList();
+}
+
+/** Tell the supporter about a new message: a toast to see, a polite announcement to hear. */
+function announce(chat, sender, count) {
+  const text = `New message from ${sender || chat.customer.display_name}`;
+  const previous = messageToasts.get(chat.id);
+  if (previous) previous.remove();
+  messageToasts.set(chat.id, toast(text, 'info', { silent: true }));
+  ui.announcer.textContent = `${text}, ${count} unread.`;
 }
 
 function onRoomStatus(chatId) {
@@ -613,14 +613,15 @@ function boot() {
   ui.logout.addEventListener('click', logout);
   ui.teamToggle.addEventListener('click', () => showTeam(!team.visible));
   ui.archiveToggle.addEventListener('click', () => showArchive(!archive.visible));
-  ui.chatList.addEventListener('click', onListClick);
   ui.takeChat.addEventListener('click', () => openChatId && takeChat(openChatId, null));
   ui.endChat.addEventListener('click', endChat);
   ui.back.addEventListener('click', closeChat);
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && session) refreshChats();
+    if (document.visibilityState !== 'visible' || !session) return;
+    markOpenChatRead();
+    refreshChats();
   });
-  setInterval(() => session && renderList(), 60000); // keep waiting times fresh
+  setInterval(() => session && chatList.tick(), TICK_MS); // waiting times tick live
 
   const saved = loadJson(SESSION_KEY, null);
   if (!saved || !saved.token || !saved.user || tokenExpired(saved.token)) {

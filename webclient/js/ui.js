@@ -3,7 +3,7 @@
  *
  * h(tag, props, ...children) builds elements; strings become text nodes, so
  * message and name data can never be interpreted as HTML.
- * toast(text, kind) shows a transient notice in #toasts.
+ * toast(text, kind, {silent}) shows a transient notice in #toasts.
  */
 
 /** Create an element; props may hold attributes, `class`, `dataset`, `on<event>` and `hidden`. */
@@ -25,20 +25,34 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
-/** Show a toast for a few seconds; kind is "error" (default), "info" or "success". */
-export function toast(text, kind = 'error') {
+/**
+ * Show a toast for a few seconds; kind is "error" (default), "info" or "success".
+ * A silent toast is only seen: the page announces its news to screen readers itself.
+ * Returns the toast's element (null when the page has no #toasts).
+ */
+export function toast(text, kind = 'error', { silent = false } = {}) {
   const region = document.getElementById('toasts');
-  if (!region) return;
+  if (!region) return null;
   const item = h(
     'div',
-    { class: `toast toast--${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': 'toast' },
+    {
+      class: `toast toast--${kind}`,
+      role: silent ? null : kind === 'error' ? 'alert' : 'status',
+      'aria-hidden': silent ? 'true' : null,
+      'data-testid': 'toast',
+    },
     h('span', { class: 'toast-text' }, text),
-    h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss' }, '×'),
+    h(
+      'button',
+      { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss', tabindex: silent ? '-1' : null },
+      '×',
+    ),
   );
   const remove = () => item.remove();
   item.querySelector('button').addEventListener('click', remove);
   region.append(item);
   setTimeout(remove, kind === 'error' ? 8000 : 4000);
+  return item;
 }
 
 /** Toast an error from the api (its `detail`) or any other Error. */
