@@ -248,7 +248,9 @@ export class Room extends EventTarget {
       console.warn(`customer-chat: entering ${this.jid} failed`, error);
       this._setPhase(Phase.ERROR);
       this._emit('error', { error });
-      const delay = Math.min(MAX_RETRY_MS, 2500 * 2 ** this._failures);
+      // Right after a take the bridge may not have made us a member yet (a few ms),
+      // so the first retries come quickly, later ones back off.
+      const delay = Math.min(MAX_RETRY_MS, 250 * 2 ** this._failures);
       this._retryTimer = setTimeout(() => {
         if (run === this._run && this.wanted && this.client.online) this._enter();
       }, delay);
