@@ -11,9 +11,13 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from sqlalchemy import Connection
 
+from bridge.accounts import repository as account_records
 from bridge.accounts import service as accounts
 from bridge.accounts.repository import User
+from bridge.chats import service as chats
+from bridge.messages.crypto import KeyStore, MessageCipher
 from tests.stack import Stack, ejabberd_missing_reason, start_stack, stop_stack
 from tests.xmpp import Client
 
@@ -159,6 +163,24 @@ class InChat:
     def logged(self, stack: Stack, at_least: int) -> list[dict[str, Any]] | None:
         """The chat's log once it holds at least `at_least` messages."""
         return logged_messages(stack, self.chat["id"], self.person.token, at_least)
+
+
+def reply_for(stack: Stack, chat_id: str, supporter: Person, text: str) -> str:
+    """Queue a reply on the supporter's behalf, as a picked suggestion is sent."""
+    cipher = MessageCipher(KeyStore.for_messages(stack.settings))
+
+    def queue(conn: Connection) -> str:
+        user = account_records.get(conn, uuid.UUID(supporter.user_id))
+        assert user is not None
+        return chats.reply_for(
+            conn,
+            cipher,
+            chat_id=uuid.UUID(chat_id),
+            supporter=user,
+            text=text,
+        )
+
+    return stack.db.run_sync(queue)
 
 
 @pytest.fixture

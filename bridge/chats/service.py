@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Connection, func
 
@@ -10,13 +11,17 @@ from bridge.accounts.repository import User
 from bridge.chats import repository, states
 from bridge.chats.repository import Chat, ChatSummary, Order
 from bridge.chats.states import Status
-from bridge.messages.crypto import MessageCipher
+from bridge.messages.crypto import MessageCipher, Sealed
 
 OPEN = (Status.BOT, Status.WAITING, Status.ACTIVE)
 
 
 class ChatNotFound(LookupError):
     """No such chat, or not one this user may see."""
+
+
+class ReplyRefused(PermissionError):
+    """The supporter may not answer in this chat."""
 
 
 class TransferRefused(ValueError):
@@ -120,6 +125,41 @@ def transfer(conn: Connection, *, chat_id: uuid.UUID, by: User, to: User) -> Cha
         conn, chat.id, "transferred", supporter_id=str(to.id), previous_id=str(chat.assignee_id)
     )
     return _get(conn, chat.id)
+
+
+def reply_for(
+    conn: Connection, cipher: MessageCipher, *, chat_id: uuid.UUID, supporter: User, text: str
+) -> str:
+    """Queue a reply the supporter chose outside the room (a picked suggestion); its id.
+
+    The bridge posts it in the room under the supporter's name. The text waits in the
+    outbox sealed like a logged message, so the database holds no message text.
+    """
+    chat = _get(conn, chat_id, for_update=True)
+    if chat.status is not Status.ACTIVE or chat.assignee_id != supporter.id:
+        raise ReplyRefused("only the supporter holding an active chat can answer in it")
+    reply_id = f"reply-{uuid.uuid4()}"
+    sealed = cipher.seal(text, chat_id=chat.id, message_id=reply_id)
+    repository.add_event(
+        conn,
+        chat.id,
+        "reply",
+        supporter_id=str(supporter.id),
+        reply_id=reply_id,
+        key_id=sealed.key_id,
+        nonce=sealed.nonce.hex(),
+        ciphertext=sealed.ciphertext.hex(),
+    )
+    return reply_id
+
+
+def sealed_reply(payload: dict[str, Any]) -> Sealed:
+    """The sealed text of a `reply` event."""
+    return Sealed(
+        key_id=str(payload["key_id"]),
+        nonce=bytes.fromhex(str(payload["nonce"])),
+        ciphertext=bytes.fromhex(str(payload["ciphertext"])),
+    )
 
 
 def held_by(conn: Connection, supporter: User) -> list[Chat]:

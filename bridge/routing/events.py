@@ -21,9 +21,10 @@ from bridge.accounts import bots
 from bridge.accounts import repository as accounts
 from bridge.accounts.repository import User
 from bridge.chats import repository as chats
+from bridge.chats import service as chats_service
 from bridge.chats.repository import Chat, ChatEvent
 from bridge.chats.states import Status
-from bridge.routing.rooms import NS, XMPP_FAILURES, Room, xml_text
+from bridge.routing.rooms import NS, XMPP_FAILURES, Room, Supporter, xml_text
 
 if TYPE_CHECKING:
     from bridge.routing.component import Bridge
@@ -84,6 +85,8 @@ class ChatEvents:
         elif event.kind == "invited":
             await self._open_room(chat)
             await self._handed(chat, origin, "taken", event.payload)
+        elif event.kind == "reply":
+            await self._reply(chat, event.payload)
         elif event.kind == "renamed":
             await self._tell_staff(chat, str(chat.status))
         elif event.kind == "ended":
@@ -147,6 +150,17 @@ class ChatEvents:
         message.xml.append(_invitation(room, f"Chat with {chat.customer_name}"))
         message.xml.append(_queue_element(chat, "active"))
         message.send()
+
+    async def _reply(self, chat: Chat, payload: dict[str, Any]) -> None:
+        supporter = await self._user(payload["supporter_id"])
+        if supporter is None:
+            return
+        reply_id = str(payload["reply_id"])
+        sealed = chats_service.sealed_reply(payload)
+        text = self.bridge.message_log.cipher.open(sealed, chat_id=chat.id, message_id=reply_id)
+        room = await self.bridge.room_for(chat)
+        author = Supporter(str(self._jid(supporter)), supporter.display_name)
+        self.bridge.rooms.say_for(room, author, text, reply_id)
 
     async def _bring_suggestions(self, room: Room, chat: Chat) -> None:
         """Make `suggest@` a member of the room and invite it (it suggests replies there)."""

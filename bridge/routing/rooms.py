@@ -111,6 +111,21 @@ class Rooms:
         message["origin_id"]["id"] = origin_id
         message.send()
 
+    def say_for(self, room: Room, supporter: Supporter, text: str, origin_id: str) -> None:
+        """Post a supporter's reply that they chose elsewhere (a suggestion picked by number).
+
+        The `<sent-for/>` element names the supporter: pages show them as the sender
+        and the log files the message under them.
+        """
+        message = self.xmpp.make_message(
+            mto=room.jid, mbody=xml_text(text), mtype="groupchat", mfrom=self.me
+        )
+        message.xml.append(
+            ET.Element(f"{{{NS}}}sent-for", jid=supporter.jid, name=xml_text(supporter.name))
+        )
+        message["origin_id"]["id"] = origin_id
+        message.send()
+
     def note_occupant(self, presence: Any) -> None:
         """Remember which real address stands behind a nick (rooms are non-anonymous)."""
         room = self.by_jid.get(presence["from"].bare)
@@ -132,13 +147,18 @@ class Rooms:
             return None
         nick = message["from"].resource
         sender = room.occupants.get(nick) or _real_jid(message) or f"{room.jid.bare}/{nick}"
+        kind = self._kind(room, sender)
+        sent_for = message.xml.find(f"{{{NS}}}sent-for")
+        if kind == "system" and sent_for is not None:  # only the bridge speaks for others
+            kind = "supporter"
+            sender, nick = sent_for.get("jid", sender), sent_for.get("name", nick)
         return LoggedMessage(
             chat_id=room.chat_id,
             stanza_id=str(archive_id or live_id),
             origin_id=message["origin_id"]["id"] or None,
             sender=sender,
             sender_name=nick,
-            kind=self._kind(room, sender),
+            kind=kind,
             body=message["body"],
             created_at=server_time(str(archive_id or live_id)) or created_at or datetime.now(UTC),
         )
@@ -149,6 +169,14 @@ class Rooms:
         if sender in (self.me.bare, self.xmpp.boundjid.bare):
             return "system"
         return "supporter"
+
+
+@dataclass(frozen=True)
+class Supporter:
+    """Who a reply posted by the bridge is from."""
+
+    jid: str
+    name: str
 
 
 def _real_jid(message: Any) -> str | None:

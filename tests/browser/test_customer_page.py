@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     unique,
 )
 from tests.browser.proxy import TcpProxy
-from tests.conftest import Person, eventually, logged_messages
+from tests.conftest import Person, eventually, logged_messages, reply_for
 from tests.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -295,3 +295,18 @@ async def test_customer_page_has_labels_visible_focus_and_fits_a_phone(pages: Pa
     await expect(page.locator("#messages li.message[data-state=sent]")).to_have_count(1)
     assert await fits(page, 360)
     await page.screenshot(path=screenshot_path("customer-phone"), full_page=True)
+
+
+async def test_a_reply_picked_by_the_supporter_shows_as_theirs(
+    stack: Stack, pages: Pages, make_supporter: Callable[..., Person]
+) -> None:
+    sam = make_supporter("Sam")
+    page = await pages.open("/")
+    chat = await start_chat(page, unique("Anna"), "Insurance")
+    take_over_api(stack, sam, chat["id"])
+    await expect(page.locator("#status")).to_have_text("Chat active")
+    reply_for(stack, chat["id"], sam, "Theft is covered, with a police report.")
+    answer = bubble(page, "Theft is covered, with a police report.")
+    await expect(answer.locator(".message-sender")).to_have_text("Sam")
+    await page.reload()  # the same from the room's archive
+    await expect(answer.locator(".message-sender")).to_have_text("Sam")

@@ -419,14 +419,17 @@ export class Room extends EventTarget {
     }
     const fromBridge = record.nick === BRIDGE_NICK && !own;
     const status = fromBridge ? record.status : null;
+    // A reply the bridge posted for a supporter shows as theirs.
+    const author = fromBridge && record.sentFor && record.sentFor.name ? record.sentFor : null;
+    const mine = own || (author !== null && this._isOwn({ realJid: author.jid }));
     const message = {
       stanzaId: record.stanzaId,
       originId: record.originId,
-      nick: record.nick,
+      nick: author ? author.name : record.nick,
       body: record.body || (status ? STATUS_TEXT[status] : ''),
       time: record.time,
-      own,
-      kind: status ? 'status' : fromBridge ? 'system' : own ? 'own' : 'other',
+      own: mine,
+      kind: status ? 'status' : author ? (mine ? 'own' : 'other') : fromBridge ? 'system' : mine ? 'own' : 'other',
       status,
       state: 'sent',
       error: null,

@@ -81,8 +81,9 @@ export function timeFromStanzaId(id) {
 
 /**
  * Read a groupchat message (live, or the one inside a MAM <forwarded/>).
- * Returns {nick, body, originId, status, realJid}; `status` is the product's
- * status value or null.
+ * Returns {nick, body, originId, status, realJid, sentFor}; `status` is the product's
+ * status value or null; `sentFor` {jid, name} names the supporter a reply the bridge
+ * posted is from (a suggestion they picked).
  */
 export function readRoomMessage(message) {
   const from = message.getAttribute('from') || '';
@@ -91,12 +92,14 @@ export function readRoomMessage(message) {
   const statusEl = child(message, NS.PRODUCT, 'status');
   const statusValue = statusEl && statusEl.getAttribute('value');
   const item = child(child(message, NS.MUC_USER, 'x'), NS.MUC_USER, 'item');
+  const sentFor = child(message, NS.PRODUCT, 'sent-for');
   return {
     nick: Strophe.getResourceFromJid(from) || '',
     body: body ? body.textContent : '',
     originId: (origin && origin.getAttribute('id')) || null,
     status: STATUSES.includes(statusValue) ? statusValue : null,
     realJid: item && item.getAttribute('jid') ? Strophe.getBareJidFromJid(item.getAttribute('jid')) : null,
+    sentFor: sentFor ? { jid: sentFor.getAttribute('jid') || '', name: sentFor.getAttribute('name') || '' } : null,
   };
 }
 
