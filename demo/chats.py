@@ -33,7 +33,6 @@ NEXT_TOPIC_LEAD = 0.5  # "Und noch eine Frage: " in front of a second topic
 ONE_MOMENT = 0.1  # the supporter looks something up before the first answer
 SALUTATION = 0.4  # "Hallo Frau Weber," in front of the first answer
 VARIANT = 0.35  # a reworded form of the answer instead of the canonical one
-FILLED = 0.5  # placeholders filled in instead of sent as the module has them
 SIGN_OFF = 0.2  # "Viele Grüße, Gabi" under the last answer
 THANKS = 0.55
 WELCOME = 0.85  # a thank-you answered with "Gern geschehen!"
@@ -174,8 +173,8 @@ def supporter_answers(scene: Scene, ask: Ask, *, first: bool, last: bool) -> lis
     book = ask.topic.phrasebook(scene.language)
     use_variant = ask.kind == "clarify" or scene.chance(VARIANT)
     answer = scene.rng.choice(book.variants) if use_variant else book.answer
-    if scene.chance(FILLED):
-        answer = fill_answer(answer, scene.facts, scene.customer.display_name)
+    # Supporters fill the module's placeholders in: customers never see `{{...}}`.
+    answer = fill_answer(answer, scene.facts, scene.customer.display_name)
     turns: list[Turn] = []
     salutation = scene.customer.salutation(scene.language, scene.rng)
     if first and scene.chance(ONE_MOMENT):
