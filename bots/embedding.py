@@ -35,8 +35,10 @@ class Embedder(Protocol):
 
 
 def normalised(rows: Any) -> Vectors:
-    """Rows as float32, each scaled to length 1 (zero rows stay zero)."""
-    matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+    """Rows as float32, each scaled to length 1 (zero rows stay zero); no rows: shape (0, 0)."""
+    if not len(rows):
+        return np.zeros((0, 0), dtype=np.float32)
+    matrix = np.asarray(rows, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return np.asarray(matrix / np.where(norms == 0, 1, norms), dtype=np.float32)
 
@@ -64,7 +66,7 @@ class E5Embedder:
         """Embed in batches with the prefix of the role."""
         encode = self._model.query if role == "query" else self._model.passage
         parts = [encode(list(texts[i : i + self.batch])) for i in range(0, len(texts), self.batch)]
-        return normalised(np.vstack(parts) if parts else np.zeros((0, 384)))
+        return normalised(np.vstack(parts) if parts else [])
 
 
 class UseEmbedder:
@@ -87,7 +89,7 @@ class UseEmbedder:
             self._model.encode(list(texts[i : i + self.batch]))
             for i in range(0, len(texts), self.batch)
         ]
-        return normalised(np.vstack(parts) if parts else np.zeros((0, 512)))
+        return normalised(np.vstack(parts) if parts else [])
 
 
 class OpenAIEmbedder:
@@ -113,7 +115,7 @@ class OpenAIEmbedder:
                 model=self.model, input=list(texts[start : start + self.batch])
             )
             rows.extend(item.embedding for item in sorted(answer.data, key=lambda d: d.index))
-        return normalised(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        return normalised(rows)
 
 
 def embedder_for(name: str, settings: Settings) -> Embedder:

@@ -43,6 +43,8 @@ class Grouping:
 
 def group_answers(answers: Sequence[str], *, similar: float = SIMILAR) -> Grouping:
     """Group cleaned answers into modules."""
+    if not answers:
+        return Grouping([], [])
     keys = [text.grouping_key(answer) for answer in answers]
     counts = Counter(keys)
     ordered = sorted(counts, key=lambda key: (-counts[key], key))

@@ -74,7 +74,9 @@ class Suggester:
         if stored is None:
             return None
         ranker = model_file.load(stored.model)
-        return cls(stored, ranker, embedder_for(ranker.embedder))
+        suggester = cls(stored, ranker, embedder_for(ranker.embedder))
+        suggester.scores(["warm-up"])  # loads the embedding model now, not at the first question
+        return suggester
 
     def refreshed(self, conn: Connection, embedder_for: EmbedderFor) -> Suggester:
         """This suggester, or the newest model's when one was trained since it loaded."""

@@ -99,9 +99,9 @@ def _compare(
     text, embedding = fitted.both(texts, matrix)
     classes = fitted.classes.tolist()
 
-    def quality(weight: float) -> tuple[float, float]:
+    def quality(weight: float) -> tuple[float, float, float]:
         metrics = measure(ranking.blend(text, embedding, weight), classes, labels)
-        return metrics.mrr, metrics.top1
+        return metrics.mrr, metrics.top1, -abs(weight - DEFAULT_WEIGHT)  # ties: the middle
 
     weight = max(WEIGHTS, key=quality)
     compared = {
