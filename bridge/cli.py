@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bots.suggestions import command as suggestions
 from bridge import extauth
 from bridge.settings import Settings
 
@@ -41,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     archive_import = archive.add_subparsers().add_parser("import", help="import past chats")
     archive_import.add_argument("path", type=Path, help="a .jsonl file, one chat a line")
     archive_import.set_defaults(handler=_archive_import)
+    train = (
+        commands.add_parser("suggestions", help="reply suggestions")
+        .add_subparsers()
+        .add_parser("train", help="train a model on the archived chats")
+    )
+    suggestions.add_arguments(train)
+    train.set_defaults(handler=suggestions.run_train)
     keys = commands.add_parser("keys", help="message encryption keys").add_subparsers()
     keys.add_parser("rotate", help="add a key for new messages").set_defaults(handler=_rotate)
     keys.add_parser("reencrypt", help="move old messages to the newest key").set_defaults(

@@ -1,0 +1,1 @@
+"""The bots' side of customer-chat: reply suggestions and the assistant, and their ML code."""

@@ -1,0 +1,142 @@
+"""All SQL of suggestions: archived chats read for training, model versions stored and loaded."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from bots.suggestions.conversations import ArchivedChat, Turn, turn_of
+from bots.suggestions.modules import AnswerModule
+from bots.suggestions.tables import answer_modules, suggestion_models
+from bridge.archive.tables import archived_chats, archived_messages
+from bridge.messages.crypto import MessageCipher
+from bridge.messages.repository import opened
+
+
+@dataclass(frozen=True)
+class StoredModule:
+    """An answer module as stored with its model version."""
+
+    id: int
+    position: int
+    text: str
+    language: str
+    uses: int
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """A trained model version: its bytes, figures and modules."""
+
+    version: int
+    created_at: datetime
+    embedder: str
+    metrics: dict[str, Any]
+    dataset: dict[str, Any]
+    training_seconds: float
+    size_bytes: int
+    model: bytes
+    modules: list[StoredModule]
+
+
+def archived_conversations(conn: Connection, cipher: MessageCipher) -> list[ArchivedChat]:
+    """Every archived chat with its readable customer and supporter messages, in order."""
+    chats = {
+        row.id: row
+        for row in conn.execute(
+            select(
+                archived_chats.c.id, archived_chats.c.customer_name, archived_chats.c.assignee_name
+            )
+        )
+    }
+    turns: dict[uuid.UUID, list[Turn]] = {chat_id: [] for chat_id in chats}
+    query = select(archived_messages).order_by(
+        archived_messages.c.chat_id, archived_messages.c.created_at, archived_messages.c.id
+    )
+    for row in conn.execute(query):
+        message = opened(dict(row._mapping), cipher)
+        turn = turn_of(message["kind"], message["sender"], message["body"])
+        if message["readable"] and turn is not None:
+            turns[message["chat_id"]].append(turn)
+    return [
+        ArchivedChat(chat_id, chat.customer_name, chat.assignee_name, tuple(turns[chat_id]))
+        for chat_id, chat in sorted(chats.items())
+    ]
+
+
+def store_model(
+    conn: Connection,
+    *,
+    embedder: str,
+    metrics: dict[str, Any],
+    dataset: dict[str, Any],
+    training_seconds: float,
+    model: bytes,
+    modules: list[AnswerModule],
+) -> int:
+    """Store a trained model and its modules as the next version; return the version."""
+    version: int = conn.execute(
+        insert(suggestion_models)
+        .values(
+            embedder=embedder,
+            metrics=metrics,
+            dataset=dataset,
+            training_seconds=training_seconds,
+            size_bytes=len(model),
+            model=model,
+        )
+        .returning(suggestion_models.c.version)
+    ).scalar_one()
+    conn.execute(
+        insert(answer_modules),
+        [
+            {
+                "model_version": version,
+                "position": module.position,
+                "text": module.text,
+                "key": module.key,
+                "language": module.language,
+                "uses": module.uses,
+            }
+            for module in modules
+        ],
+    )
+    return version
+
+
+def newest_version(conn: Connection) -> int | None:
+    """The newest model version, or None before the first training."""
+    version: int | None = conn.execute(select(func.max(suggestion_models.c.version))).scalar()
+    return version
+
+
+def get_model(conn: Connection, version: int) -> StoredModel | None:
+    """A stored model version with its modules."""
+    row = conn.execute(
+        select(suggestion_models).where(suggestion_models.c.version == version)
+    ).first()
+    if row is None:
+        return None
+    modules = [
+        StoredModule(m.id, m.position, m.text, m.language, m.uses)
+        for m in conn.execute(
+            select(answer_modules)
+            .where(answer_modules.c.model_version == version)
+            .order_by(answer_modules.c.position)
+        )
+    ]
+    return StoredModel(
+        row.version,
+        row.created_at,
+        row.embedder,
+        row.metrics,
+        row.dataset,
+        row.training_seconds,
+        row.size_bytes,
+        bytes(row.model),
+        modules,
+    )
