@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         ("run", _run, "start everything for one machine"),
         ("api", _api, "run the api and web pages"),
         ("bridge", _bridge, "run the XMPP bridge component"),
+        ("bots", _bots, "run the bots (suggest@)"),
         ("migrate", _migrate, "apply database migrations"),
         ("ejabberd-config", _ejabberd_config, "render ejabberd's config into the data dir"),
         ("tls-self-signed", _tls_self_signed, "write a self-signed certificate for trying TLS"),
@@ -86,6 +87,12 @@ def _bridge(_: argparse.Namespace) -> None:
     from bridge.processes import run_bridge
 
     run_bridge(Settings())
+
+
+def _bots(_: argparse.Namespace) -> None:
+    from bots.runner import run_bots
+
+    run_bots(Settings())
 
 
 def _migrate(_: argparse.Namespace) -> None:

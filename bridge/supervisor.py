@@ -1,8 +1,8 @@
 """`customer-chat run`: everything for one machine, started in order, stopped cleanly.
 
 Embedded PostgreSQL (unless a database URL is configured), migrations, the api,
-the private ejabberd node and the bridge; the api and the bridge are child
-processes restarted if they die; Ctrl-C stops them all.
+the private ejabberd node, the bridge and the bots; the api, the bridge and the
+bots are child processes restarted if they die; Ctrl-C stops them all.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from bridge.xmpp_server.control import Ejabberd
 
 log = logging.getLogger(__name__)
 
-CHILDREN = ("api", "bridge")
+CHILDREN = ("api", "bridge", "bots")
 READY_TIMEOUT = 90.0
 
 
@@ -103,6 +103,7 @@ def run(settings: Settings) -> None:
         children["api"].start()
         ejabberd.start()
         children["bridge"].start()
+        children["bots"].start()
         wait_until_ready(settings)
         print(demo.welcome(settings, supporter), flush=True)
         while not stopping:

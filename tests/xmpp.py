@@ -183,6 +183,8 @@ class Client(slixmpp.ClientXMPP):
 
 
 def _is_answer(message: Any, sender: str) -> bool:
-    """A reply to a command, not a notice about the queue."""
+    """A reply to a command from that address (a room occupant's, or any of a user's)."""
     notice = message.xml.find(f"{{{NS}}}queue")
-    return bool(message["from"].bare == sender and message["body"] and notice is None)
+    frm = message["from"]
+    same = frm.full == sender if JID(sender).resource else frm.bare == sender
+    return bool(same and message["body"] and notice is None)

@@ -1,4 +1,4 @@
-"""All SQL of suggestions: archived chats read for training, model versions stored and loaded."""
+"""All SQL of suggestions: archived chats for training, model versions, what supporters did."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from sqlalchemy import Connection, func, insert, select
 
 from bots.suggestions.conversations import ArchivedChat, Turn, turn_of
 from bots.suggestions.modules import AnswerModule
-from bots.suggestions.tables import answer_modules, suggestion_models
+from bots.suggestions.tables import answer_modules, suggestion_feedback, suggestion_models
 from bridge.archive.tables import archived_chats, archived_messages
-from bridge.messages.crypto import MessageCipher
+from bridge.messages.crypto import MessageCipher, Sealed
 from bridge.messages.repository import opened
 
 
@@ -139,4 +139,91 @@ def get_model(conn: Connection, version: int) -> StoredModel | None:
         row.size_bytes,
         bytes(row.model),
         modules,
+    )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A suggestion shown to a supporter: its id is the one they send or rate it by."""
+
+    id: int
+    chat_id: uuid.UUID
+    supporter_id: uuid.UUID
+    rank: int
+    module_id: int
+    module_text: str
+
+
+def record_shown(
+    conn: Connection, *, chat_id: uuid.UUID, supporter_id: uuid.UUID, module_ids: list[int]
+) -> list[Shown]:
+    """Remember the suggestions just shown, best first."""
+    rows = conn.execute(
+        insert(suggestion_feedback).returning(suggestion_feedback.c.id),
+        [
+            {
+                "module_id": module_id,
+                "chat_id": chat_id,
+                "supporter_id": supporter_id,
+                "rank": rank,
+                "action": "shown",
+            }
+            for rank, module_id in enumerate(module_ids, start=1)
+        ],
+    )
+    ids = [row.id for row in rows]
+    return [shown for shown_id in ids if (shown := get_shown(conn, shown_id)) is not None]
+
+
+def _select_shown() -> Any:
+    return select(
+        suggestion_feedback.c.id,
+        suggestion_feedback.c.chat_id,
+        suggestion_feedback.c.supporter_id,
+        suggestion_feedback.c.rank,
+        suggestion_feedback.c.module_id,
+        answer_modules.c.text.label("module_text"),
+    ).join(answer_modules, answer_modules.c.id == suggestion_feedback.c.module_id)
+
+
+def get_shown(conn: Connection, shown_id: int) -> Shown | None:
+    """A shown suggestion by its id."""
+    row = conn.execute(
+        _select_shown().where(
+            suggestion_feedback.c.id == shown_id, suggestion_feedback.c.action == "shown"
+        )
+    ).first()
+    return Shown(**row._mapping) if row is not None else None
+
+
+def latest_shown(conn: Connection, *, chat_id: uuid.UUID, supporter_id: uuid.UUID) -> list[Shown]:
+    """The three suggestions the supporter was shown last in this chat, best first."""
+    rows = conn.execute(
+        _select_shown()
+        .where(
+            suggestion_feedback.c.chat_id == chat_id,
+            suggestion_feedback.c.supporter_id == supporter_id,
+            suggestion_feedback.c.action == "shown",
+        )
+        .order_by(suggestion_feedback.c.id.desc())
+        .limit(3)
+    ).all()
+    return sorted((Shown(**row._mapping) for row in rows), key=lambda shown: shown.rank)
+
+
+def record_action(
+    conn: Connection, shown: Shown, action: str, edited: Sealed | None = None
+) -> None:
+    """Remember what the supporter did with a shown suggestion (chosen, edited, up, down)."""
+    conn.execute(
+        insert(suggestion_feedback).values(
+            module_id=shown.module_id,
+            chat_id=shown.chat_id,
+            supporter_id=shown.supporter_id,
+            rank=shown.rank,
+            action=action,
+            edited_ciphertext=edited.ciphertext if edited else None,
+            edited_nonce=edited.nonce if edited else None,
+            edited_key_id=edited.key_id if edited else None,
+        )
     )

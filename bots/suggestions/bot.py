@@ -1,0 +1,250 @@
+"""`suggest@`: sits in the rooms of taken chats and offers their supporter three replies.
+
+When the customer writes, the supporter holding the chat gets a private room
+message: a plain body any desktop client shows and a `<suggestions/>` payload
+with ids for the web console. The supporter answers it: `2` sends suggestion 2
+(`2 14 March` fills an open placeholder first), `2+` / `2-` rates it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import slixmpp
+from slixmpp import JID
+from slixmpp.exceptions import IqError, IqTimeout, PresenceError
+from slixmpp.xmlstream.handler import CoroutineCallback
+from slixmpp.xmlstream.matcher import MatchXPath
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from bots.suggestions import offers
+from bots.suggestions.conversations import Role, Turn
+from bots.suggestions.live_model import LiveModel
+from bridge.accounts import bots
+from bridge.accounts import repository as accounts
+from bridge.accounts.repository import User
+from bridge.chats import repository as chats
+from bridge.chats.repository import Chat
+from bridge.chats.service import ReplyRefused
+from bridge.chats.states import Status
+from bridge.db import Database
+from bridge.messages.crypto import MessageCipher
+from bridge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NS = "urn:customer-chat:0"
+NICK = "Suggestions"
+CONTEXT_TURNS = 6
+ANSWER = re.compile(r"^\s*([1-3])\s*(?:([+-])|\s(.+))?\s*$", re.S)
+HELP = "Reply 1, 2 or 3 to send that suggestion, 2+ or 2- to rate it."
+MODEL_WAIT_SECONDS = 60.0
+JOIN_FAILURES = (IqError, IqTimeout, PresenceError, TimeoutError)
+
+
+@dataclass
+class RoomState:
+    """What the bot keeps of a room: its chat, customer and latest turns (the model's context)."""
+
+    chat_id: uuid.UUID
+    customer_id: uuid.UUID
+    turns: deque[Turn] = field(default_factory=lambda: deque(maxlen=CONTEXT_TURNS))
+
+
+class SuggestBot(slixmpp.ClientXMPP):
+    """The suggest bot's XMPP client."""
+
+    def __init__(
+        self, settings: Settings, db: Database, cipher: MessageCipher, model: LiveModel
+    ) -> None:
+        super().__init__(f"{bots.SUGGEST}@{settings.xmpp_domain}", settings.bot_password)
+        for plugin in ("xep_0030", "xep_0045", "xep_0199", "xep_0203", "xep_0359"):
+            self.register_plugin(plugin)
+        self.settings = settings
+        self.db = db
+        self.cipher = cipher
+        self.model = model
+        self.rooms: dict[str, RoomState] = {}
+        self._entering: set[str] = set()
+        self.add_event_handler("session_start", self._on_start)
+        self.add_event_handler("groupchat_message", self._on_room_message)
+        self.add_event_handler("message", self._on_private_message)
+        self.register_handler(
+            CoroutineCallback(
+                "room invitation",
+                MatchXPath("{jabber:client}message/{jabber:x:conference}x"),
+                self._on_invitation,
+            )
+        )
+
+    async def _on_start(self, _: Any) -> None:
+        self.send_presence()
+        self.rooms.clear()
+        try:
+            taken = await self.db.run(chats.list_chats, statuses=(Status.ACTIVE,))
+        except SQLAlchemyError as error:  # the invitations still bring it into new rooms
+            log.warning("cannot list taken chats: %s", type(error).__name__)
+            return
+        for chat in taken:
+            await self.enter(chat)
+
+    async def enter(self, chat: Chat) -> None:
+        """Join a chat's room (the bridge made the bot a member)."""
+        if chat.room_jid in self.rooms or chat.room_jid in self._entering:
+            return
+        self._entering.add(chat.room_jid)
+        try:
+            await self.plugin["xep_0045"].join_muc_wait(
+                JID(chat.room_jid), NICK, maxstanzas=0, timeout=10
+            )
+        except JOIN_FAILURES as error:
+            log.warning("cannot enter %s: %s", chat.room_jid, type(error).__name__)
+            return
+        finally:
+            self._entering.discard(chat.room_jid)
+        self.rooms[chat.room_jid] = RoomState(chat.id, chat.customer_id)
+        log.info("suggesting in %s", chat.room_jid)
+
+    async def _on_invitation(self, message: Any) -> None:
+        invitation = message.xml.find("{jabber:x:conference}x")
+        chat_id = _chat_id(JID(invitation.get("jid", "")))
+        if chat_id is None or message["from"].bare != self.settings.component_jid:
+            return
+        chat = await self.db.run(chats.get, chat_id)
+        if chat is not None:
+            await self.enter(chat)
+
+    async def _on_room_message(self, message: Any) -> None:
+        state = self.rooms.get(message["from"].bare)
+        nick = message["from"].resource
+        if state is None or not message["body"] or nick == NICK or _replayed(message):
+            return
+        real = JID(self.plugin["xep_0045"].get_jid_property(JID(message["from"].bare), nick, "jid"))
+        role = _role(state, real, message)
+        if role is None:
+            return
+        context = tuple(state.turns)
+        state.turns.append(Turn(role, message["body"]))
+        if role == "customer":
+            await self._suggest(message["from"].bare, state, message["body"], context)
+
+    async def _suggest(
+        self, room: str, state: RoomState, question: str, context: tuple[Turn, ...]
+    ) -> None:
+        model = await self.model.ready(MODEL_WAIT_SECONDS)  # just started: the model loads
+        if model is None:
+            return  # no model trained yet
+        suggestions = await asyncio.to_thread(model.suggest, question, context)
+        said = tuple(turn.text for turn in state.turns if turn.role == "customer")
+
+        def remember(conn: Connection) -> tuple[offers.Offer, User] | None:
+            chat = chats.get(conn, state.chat_id)
+            if chat is None or chat.status is not Status.ACTIVE or chat.assignee_id is None:
+                return None
+            supporter = accounts.get(conn, chat.assignee_id)
+            if supporter is None:
+                return None
+            known = offers.ChatKnowledge(chat.customer_name, said)
+            offer = offers.offer(
+                conn, suggestions, chat_id=chat.id, supporter_id=supporter.id, known=known
+            )
+            return offer, supporter
+
+        remembered = await self.db.run(remember)
+        if remembered is not None:
+            offer, supporter = remembered
+            self._offer_to(room, supporter, offer)
+
+    def _offer_to(self, room: str, supporter: User, offer: offers.Offer) -> None:
+        nick = self._nick_of(room, supporter)
+        if nick is None:
+            return  # not in the room right now: the console fetches the offer over HTTP
+        message = self.make_message(mto=JID(f"{room}/{nick}"), mbody=offer.body(), mtype="chat")
+        message.xml.append(_payload(offer))
+        message.send()
+
+    def _nick_of(self, room: str, user: User) -> str | None:
+        muc = self.plugin["xep_0045"]
+        for nick in muc.get_roster(JID(room)) or ():
+            if JID(muc.get_jid_property(JID(room), nick, "jid")).user == user.localpart:
+                return str(nick)
+        return None
+
+    async def _on_private_message(self, message: Any) -> None:
+        state = self.rooms.get(message["from"].bare)
+        if state is None or message["type"] != "chat" or not message["body"]:
+            return
+        nick = message["from"].resource
+        real = JID(self.plugin["xep_0045"].get_jid_property(JID(message["from"].bare), nick, "jid"))
+        answer = await self._answer(state, real, message["body"])
+        self.send_message(mto=message["from"], mbody=answer, mtype="chat")
+
+    async def _answer(self, state: RoomState, real: JID, text: str) -> str:
+        parsed = ANSWER.match(text)
+        if parsed is None:
+            return HELP
+        rank, rating, values = int(parsed.group(1)), parsed.group(2), parsed.group(3)
+
+        def act(conn: Connection) -> str:
+            supporter = accounts.get_by_localpart(conn, real.user or "")
+            if supporter is None or not supporter.is_staff:
+                return HELP
+            offer = offers.latest(conn, self.cipher, chat_id=state.chat_id, supporter=supporter)
+            item = next((i for i in offer.items if i.rank == rank), None) if offer else None
+            if item is None:
+                return "There is no suggestion to pick yet."
+            if rating:
+                offers.rate(conn, suggestion_id=item.id, supporter=supporter, up=rating == "+")
+                return f"Thanks: suggestion {rank} rated {'up' if rating == '+' else 'down'}."
+            given = [value.strip() for value in (values or "").split(";") if value.strip()]
+            offers.send(conn, self.cipher, suggestion_id=item.id, supporter=supporter, values=given)
+            return f"Sent suggestion {rank}."
+
+        try:
+            return await self.db.run(act)
+        except offers.ValuesMissing as missing:
+            slots = ", ".join("{{" + name + "}}" for name in missing.missing)
+            example = "; ".join("…" for _ in missing.missing)
+            return f"Suggestion {rank} needs {slots}: reply {rank} {example}"
+        except ReplyRefused as refused:
+            return str(refused).capitalize() + "."
+
+
+def _chat_id(room: JID) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(room.user.removeprefix("chat-"))
+    except ValueError:
+        return None
+
+
+def _role(state: RoomState, real: JID, message: Any) -> Role | None:
+    """Who speaks: the customer, a supporter (also through the bridge), or nobody to learn from."""
+    if real.user == str(state.customer_id):
+        return "customer"
+    if not real.user:  # the bridge: status notices, and replies it posts for a supporter
+        return "supporter" if message.xml.find(f"{{{NS}}}sent-for") is not None else None
+    return None if bots.is_bot(real.user) else "supporter"
+
+
+def _replayed(message: Any) -> bool:
+    return message.xml.find("{urn:xmpp:delay}delay") is not None
+
+
+def _payload(offer: offers.Offer) -> ET.Element:
+    element = ET.Element(
+        f"{{{NS}}}suggestions", chat=str(offer.chat_id), fallback=str(offer.fallback).lower()
+    )
+    for item in offer.items:
+        child = ET.SubElement(element, f"{{{NS}}}suggestion", id=str(item.id), rank=str(item.rank))
+        if item.missing:
+            child.set("missing", ",".join(item.missing))
+        child.text = item.text
+    return element

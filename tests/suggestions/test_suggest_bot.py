@@ -1,0 +1,156 @@
+"""`suggest@` in a real room: three suggestions to the supporter, `1` sends, `2+` rates.
+
+The stack's archive gets the synthetic chats, a model is trained with the real
+command, and the real bots process serves it.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+from slixmpp import JID
+from sqlalchemy import select
+
+from bots.suggestions.tables import suggestion_feedback
+from tests.conftest import InChat, Person, call, eventually, report
+from tests.stack import Stack, run_cli
+from tests.suggestions.archive import write_archive
+from tests.xmpp import NS, Client
+
+StartChat = Callable[..., Awaitable[InChat]]
+Connect = Callable[[Person], Awaitable[Client]]
+BATTERY = "Bitte laden Sie den Akku einmal vollständig auf und starten Sie das Display neu."
+
+
+@pytest.fixture(scope="module")
+def suggesting(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The stack with a trained model and the bots process running."""
+    archive = tmp_path_factory.mktemp("archive") / "chats.jsonl"
+    write_archive(archive)
+    run_cli(stack, "archive", "import", str(archive))
+    trained = run_cli(stack, "suggestions", "train")
+    assert "model version" in trained.stdout, trained.stdout + trained.stderr
+    stack.start("bots")
+    yield stack
+    stack.stop("bots")
+
+
+async def _supporter_in_chat(
+    stack: Stack,
+    customer_in_chat: StartChat,
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> tuple[InChat, Client]:
+    """A customer's chat, taken by Sam, with Sam and the bot in the room."""
+    ria = await customer_in_chat("Ria")
+    sam_person = make_supporter("Sam")
+    sam = await connect(sam_person)
+    assert call(stack, "POST", f"/api/chats/{ria.chat['id']}/take", sam_person).is_success
+    await ria.client.wait_for(lambda: "active" in ria.client.statuses())
+    await sam.join(ria.room, "Sam")
+    await eventually(lambda: "Suggestions" in _occupants(sam, ria.room) or None, timeout=30)
+    return ria, sam
+
+
+def _occupants(client: Client, room: str) -> list[str]:
+    return list(client.plugin["xep_0045"].get_roster(JID(room)) or [])
+
+
+def _offers(sam: Client, room: str) -> list[Any]:
+    return [
+        m
+        for m in sam.direct
+        if m["from"].bare == room and m.xml.find(f"{{{NS}}}suggestions") is not None
+    ]
+
+
+async def _ask(ria: InChat, sam: Client, question: str) -> tuple[Any, float]:
+    """The customer asks; the offer Sam gets and how long it took."""
+    before = len(_offers(sam, ria.room))
+    started = time.perf_counter()
+    ria.client.say(ria.room, question)
+    await sam.wait_for(lambda: len(_offers(sam, ria.room)) > before, timeout=30)
+    return _offers(sam, ria.room)[-1], time.perf_counter() - started
+
+
+async def _answer(sam: Client, room: str, text: str) -> str:
+    return await sam.reply_to(f"{room}/Suggestions", text)
+
+
+async def test_supporter_gets_three_suggestions_sends_one_by_number_and_rates_another(
+    suggesting: Stack,
+    customer_in_chat: StartChat,
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    ria, sam = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
+    offer, seconds = await _ask(ria, sam, "Mein Akku lädt nicht mehr, was kann ich tun?")
+    report(f"suggestions arrived {seconds * 1000:.0f} ms after the customer's message")
+    lines = offer["body"].splitlines()
+    assert [line[:3] for line in lines[:3]] == ["1) ", "2) ", "3) "]
+    assert lines[0] == f"1) {BATTERY}"
+    assert lines[-1] == "— reply 1-3 to send, e.g. 2+ / 2- to rate"
+    items = offer.xml.findall(f"{{{NS}}}suggestions/{{{NS}}}suggestion")
+    assert [item.get("rank") for item in items] == ["1", "2", "3"]
+    assert len({item.get("id") for item in items}) == 3
+
+    assert await _answer(sam, ria.room, "1") == "Sent suggestion 1."
+    await ria.client.wait_for(lambda: any(m.body == BATTERY for m in ria.client.room_messages))
+    rows = await eventually(lambda: ria.logged(suggesting, 3))
+    assert [(r["kind"], r["sender_name"]) for r in rows if r["body"] == BATTERY] == [
+        ("supporter", "Sam")
+    ]
+    assert await _answer(sam, ria.room, "2+") == "Thanks: suggestion 2 rated up."
+    assert await _answer(sam, ria.room, "what?") == (
+        "Reply 1, 2 or 3 to send that suggestion, 2+ or 2- to rate it."
+    )
+    actions = suggesting.db.run_sync(
+        lambda conn: conn.execute(
+            select(suggestion_feedback.c.action, suggestion_feedback.c.rank)
+            .where(suggestion_feedback.c.chat_id == uuid.UUID(ria.chat["id"]))
+            .order_by(suggestion_feedback.c.id)
+        ).all()
+    )
+    assert [tuple(a) for a in actions] == [
+        ("shown", 1), ("shown", 2), ("shown", 3), ("chosen", 1), ("up", 2)
+    ]  # fmt: skip
+
+
+async def test_placeholders_are_filled_from_the_chat_or_asked_for(
+    suggesting: Stack,
+    customer_in_chat: StartChat,
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    ria, sam = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
+    offer, _ = await _ask(ria, sam, "Ist mein Leasingvertrag LV-204511 schon verlängert?")
+    assert offer["body"].splitlines()[0] == (
+        "1) Ihr Leasingvertrag LV-204511 ist verlängert, die neue Laufzeit steht im Portal."
+    )
+
+    ria2, sam2 = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
+    offer, _ = await _ask(ria2, sam2, "Wurde die Verlängerung von meinem Vertrag bearbeitet?")
+    first = offer.xml.find(f"{{{NS}}}suggestions/{{{NS}}}suggestion[@rank='1']")
+    assert first.get("missing") == "Number"
+    assert await _answer(sam2, ria2.room, "1") == "Suggestion 1 needs {{Number}}: reply 1 …"
+    assert await _answer(sam2, ria2.room, "1 LV-777777") == "Sent suggestion 1."
+    filled = "Ihr Leasingvertrag LV-777777 ist verlängert, die neue Laufzeit steht im Portal."
+    await ria2.client.wait_for(lambda: any(m.body == filled for m in ria2.client.room_messages))
+
+
+async def test_the_customer_cannot_command_the_bot(
+    suggesting: Stack,
+    customer_in_chat: StartChat,
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    ria, sam = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
+    await _ask(ria, sam, "Mein Akku lädt nicht")
+    answer = await ria.client.reply_to(f"{ria.room}/Suggestions", "1")
+    assert answer.startswith("Reply 1, 2 or 3")
+    assert not [m for m in ria.client.room_messages if m.body == BATTERY]
+    assert not _offers(ria.client, ria.room)
