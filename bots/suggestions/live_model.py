@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import threading
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,6 +29,7 @@ class LiveModel:
         self.embedder_for = functools.partial(embedder_for, settings=settings)
         self.current: Suggester | None = None
         self._loaded = asyncio.Event()
+        self._switching = threading.Lock()
 
     async def ready(self, timeout: float) -> Suggester | None:
         """The model in use, waiting up to `timeout` seconds for the first one to load."""
@@ -53,6 +55,12 @@ class LiveModel:
             self.current = newest
             self._loaded.set()
             log.info("suggestion model version %d in use", newest.version)
+
+    def newest(self, conn: Connection) -> Suggester | None:
+        """The newest stored model, switched to at once (for the api's worker threads)."""
+        with self._switching:  # one thread loads a new model, the others wait for it
+            self.current = self._newest(conn)
+            return self.current
 
     def _newest(self, conn: Connection) -> Suggester | None:
         if self.current is None:

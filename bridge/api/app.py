@@ -9,6 +9,9 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
+from bots.suggestions import endpoints as suggestions
+from bots.suggestions.live_model import LiveModel
+from bots.suggestions.offers import SuggestionNotFound, ValuesMissing
 from bridge.accounts import admin_endpoints
 from bridge.accounts import endpoints as accounts
 from bridge.accounts.passwords import PasswordRejected
@@ -17,7 +20,7 @@ from bridge.accounts.throttle import LoginThrottle
 from bridge.api import health, pages
 from bridge.archive import endpoints as archive_endpoints
 from bridge.chats import endpoints as chats
-from bridge.chats.service import ChatNotFound, TransferRefused
+from bridge.chats.service import ChatNotFound, ReplyRefused, TransferRefused
 from bridge.chats.states import InvalidTransition
 from bridge.db import Database
 from bridge.invitations import endpoints as invitations
@@ -34,6 +37,9 @@ ERRORS: dict[type[Exception], int] = {
     InvitationExpired: status.HTTP_410_GONE,
     PasswordRejected: status.HTTP_422_UNPROCESSABLE_CONTENT,
     AccountError: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    SuggestionNotFound: status.HTTP_404_NOT_FOUND,
+    ValuesMissing: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    ReplyRefused: status.HTTP_409_CONFLICT,
 }
 
 
@@ -46,11 +52,13 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
     app.state.cipher = MessageCipher(KeyStore.for_messages(settings))
     app.state.archive = archive
     app.state.archive_cipher = MessageCipher(KeyStore.for_archive(settings))
+    app.state.suggestions = LiveModel(Database(engine), settings)
     routers = (
         accounts.router,
         admin_endpoints.router,
         archive_endpoints.router,
         chats.router,
+        suggestions.router,
         invitations.router,
         health.router,
         pages.router,

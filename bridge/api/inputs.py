@@ -19,7 +19,9 @@ class Input(BaseModel):
     @classmethod
     def _only_text(cls, data: Any) -> Any:
         if isinstance(data, dict) and any(
-            isinstance(value, str) and NOT_TEXT.search(value) for value in data.values()
+            isinstance(text, str) and NOT_TEXT.search(text)
+            for value in data.values()
+            for text in (value if isinstance(value, list) else [value])
         ):
             raise ValueError("text must not contain control characters")
         return data

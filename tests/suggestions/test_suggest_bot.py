@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bots.suggestions.tables import suggestion_feedback
 from tests.conftest import InChat, Person, call, eventually, report
-from tests.stack import Stack, run_cli
+from tests.stack import Stack, pg_dump, run_cli
 from tests.suggestions.archive import write_archive
 from tests.xmpp import NS, Client
 
@@ -44,7 +44,7 @@ async def _supporter_in_chat(
     customer_in_chat: StartChat,
     make_supporter: Callable[..., Person],
     connect: Connect,
-) -> tuple[InChat, Client]:
+) -> tuple[InChat, Client, Person]:
     """A customer's chat, taken by Sam, with Sam and the bot in the room."""
     ria = await customer_in_chat("Ria")
     sam_person = make_supporter("Sam")
@@ -53,7 +53,7 @@ async def _supporter_in_chat(
     await ria.client.wait_for(lambda: "active" in ria.client.statuses())
     await sam.join(ria.room, "Sam")
     await eventually(lambda: "Suggestions" in _occupants(sam, ria.room) or None, timeout=30)
-    return ria, sam
+    return ria, sam, sam_person
 
 
 def _occupants(client: Client, room: str) -> list[str]:
@@ -87,7 +87,7 @@ async def test_supporter_gets_three_suggestions_sends_one_by_number_and_rates_an
     make_supporter: Callable[..., Person],
     connect: Connect,
 ) -> None:
-    ria, sam = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
+    ria, sam, _ = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
     offer, seconds = await _ask(ria, sam, "Mein Akku lädt nicht mehr, was kann ich tun?")
     report(f"suggestions arrived {seconds * 1000:.0f} ms after the customer's message")
     lines = offer["body"].splitlines()
@@ -126,13 +126,13 @@ async def test_placeholders_are_filled_from_the_chat_or_asked_for(
     make_supporter: Callable[..., Person],
     connect: Connect,
 ) -> None:
-    ria, sam = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
+    ria, sam, _ = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
     offer, _ = await _ask(ria, sam, "Ist mein Leasingvertrag LV-204511 schon verlängert?")
     assert offer["body"].splitlines()[0] == (
         "1) Ihr Leasingvertrag LV-204511 ist verlängert, die neue Laufzeit steht im Portal."
     )
 
-    ria2, sam2 = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
+    ria2, sam2, _ = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
     offer, _ = await _ask(ria2, sam2, "Wurde die Verlängerung von meinem Vertrag bearbeitet?")
     first = offer.xml.find(f"{{{NS}}}suggestions/{{{NS}}}suggestion[@rank='1']")
     assert first.get("missing") == "Number"
@@ -148,9 +148,86 @@ async def test_the_customer_cannot_command_the_bot(
     make_supporter: Callable[..., Person],
     connect: Connect,
 ) -> None:
-    ria, sam = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
+    ria, sam, _ = await _supporter_in_chat(suggesting, customer_in_chat, make_supporter, connect)
     await _ask(ria, sam, "Mein Akku lädt nicht")
     answer = await ria.client.reply_to(f"{ria.room}/Suggestions", "1")
     assert answer.startswith("Reply 1, 2 or 3")
     assert not [m for m in ria.client.room_messages if m.body == BATTERY]
     assert not _offers(ria.client, ria.room)
+
+
+async def test_the_console_gets_sends_and_rates_the_same_suggestions_over_http(
+    suggesting: Stack,
+    customer_in_chat: StartChat,
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    ria, sam, sam_person = await _supporter_in_chat(
+        suggesting, customer_in_chat, make_supporter, connect
+    )
+    offer, _ = await _ask(ria, sam, "Der Akku von meinem E-Bike lädt nicht")
+    path = f"/api/chats/{ria.chat['id']}/suggestions"
+    latest = call(suggesting, "GET", path, sam_person).json()["suggestions"]
+    payload = offer.xml.findall(f"{{{NS}}}suggestions/{{{NS}}}suggestion")
+    assert [(s["id"], s["text"]) for s in latest] == [(int(p.get("id")), p.text) for p in payload]
+    assert call(suggesting, "GET", path, make_supporter("Ben")).json()["suggestions"] == []
+    assert call(suggesting, "GET", path, ria.person).status_code == 403
+    unknown = call(suggesting, "GET", f"/api/chats/{uuid.uuid4()}/suggestions", sam_person)
+    assert unknown.status_code == 404
+
+    edited = "Bitte den Akku über Nacht laden und dann das Display neu starten."
+    sent = call(
+        suggesting, "POST", f"/api/suggestions/{latest[0]['id']}/send", sam_person,
+        json={"text": edited},
+    )  # fmt: skip
+    assert sent.status_code == 202, sent.text
+    await ria.client.wait_for(lambda: any(m.body == edited for m in ria.client.room_messages))
+    url = suggesting.settings.database_url
+    assert url is not None and edited not in pg_dump(url)
+    rated = call(
+        suggesting, "POST", f"/api/suggestions/{latest[1]['id']}/feedback", sam_person,
+        json={"rating": "down"},
+    )  # fmt: skip
+    assert rated.status_code == 204
+    foreign = call(
+        suggesting, "POST", f"/api/suggestions/{latest[2]['id']}/send", make_supporter("Ben"),
+        json={},
+    )  # fmt: skip
+    assert foreign.status_code == 404 and foreign.json()["detail"]
+    bad = call(
+        suggesting, "POST", f"/api/suggestions/{latest[1]['id']}/feedback", sam_person,
+        json={"rating": "meh"},
+    )  # fmt: skip
+    assert bad.status_code == 422
+
+
+async def test_a_missing_placeholder_over_http_is_a_422_naming_it(
+    suggesting: Stack,
+    customer_in_chat: StartChat,
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    ria, sam, sam_person = await _supporter_in_chat(
+        suggesting, customer_in_chat, make_supporter, connect
+    )
+    offer, _ = await _ask(ria, sam, "Wurde die Verlängerung von meinem Vertrag bearbeitet?")
+    first = offer.xml.find(f"{{{NS}}}suggestions/{{{NS}}}suggestion[@rank='1']")
+    send = f"/api/suggestions/{first.get('id')}/send"
+    missing = call(suggesting, "POST", send, sam_person, json={})
+    assert missing.status_code == 422
+    assert missing.json()["detail"] == "fill in {{Number}} first"
+    assert (
+        call(suggesting, "POST", send, sam_person, json={"values": ["LV-1234"]}).status_code == 202
+    )
+
+
+def test_any_text_gets_three_suggestions_for_supporters_only(
+    suggesting: Stack, make_supporter: Callable[..., Person], make_guest: Callable[[str], Person]
+) -> None:
+    query = {"text": "Mein Akku lädt nicht mehr"}
+    answer = call(suggesting, "POST", "/api/suggestions/query", make_supporter(), json=query)
+    found = answer.json()
+    assert found["suggestions"][0]["text"] == BATTERY
+    assert len(found["suggestions"]) == 3 and found["model_version"] >= 1
+    customer = call(suggesting, "POST", "/api/suggestions/query", make_guest("Mia"), json=query)
+    assert customer.status_code == 403
