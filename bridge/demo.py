@@ -1,15 +1,20 @@
-"""The demo supporter `make run` creates, and the welcome text it prints."""
+"""What `make run` adds for trying it out: a demo supporter, a suggestion model, a welcome."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Connection
 
+from bots.suggestions import repository as suggestions
 from bridge.accounts import repository, service
 from bridge.settings import Settings, read_or_create_secret
 
 DEMO_EMAIL = "sam@example.com"
+DEMO_ARCHIVE = Path(__file__).resolve().parents[1] / "demo" / "archive.jsonl"
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,31 @@ def ensure_supporter(conn: Connection, settings: Settings) -> DemoLogin:
     return DemoLogin(DEMO_EMAIL, user.username or "sam", password)
 
 
-def welcome(settings: Settings, login: DemoLogin | None) -> str:
+def needs_suggestion_model(conn: Connection) -> bool:
+    """True before the first model is trained, when the demo archive is at hand."""
+    return suggestions.newest_version(conn) is None and DEMO_ARCHIVE.exists()
+
+
+def train_suggestions(env: dict[str, str], log_file: Path) -> subprocess.Popen[bytes]:
+    """Import the demo archive and train the first model, in the background."""
+    with log_file.open("ab") as output:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bridge.cli",
+                "suggestions",
+                "train",
+                "--import",
+                str(DEMO_ARCHIVE),
+            ],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def welcome(settings: Settings, login: DemoLogin | None, *, training: bool = False) -> str:
     """What `run` prints once everything is ready."""
     lines = [
         "",
@@ -48,5 +77,10 @@ def welcome(settings: Settings, login: DemoLogin | None) -> str:
             f"    server 127.0.0.1   port {settings.xmpp_port}   (plain connection, local only)",
             f"    commands: message support.{settings.xmpp_domain} with 'help'",
         ]
+    if training:
+        lines.append(
+            "  Reply suggestions: a model is being trained on the demo archive (a few minutes;"
+            f" see {settings.log_dir / 'suggestions-train.log'}); suggest@ uses it when ready."
+        )
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)

@@ -91,6 +91,7 @@ def run(settings: Settings) -> None:
     pid_dir.mkdir(parents=True, exist_ok=True)
     children = {name: Child(name, env, pid_dir) for name in CHILDREN}
     ejabberd = Ejabberd(settings, render(settings))
+    training: subprocess.Popen[bytes] | None = None
     stopping = False
 
     def request_stop(*_: object) -> None:
@@ -105,13 +106,18 @@ def run(settings: Settings) -> None:
         children["bridge"].start()
         children["bots"].start()
         wait_until_ready(settings)
-        print(demo.welcome(settings, supporter), flush=True)
+        if settings.demo and Database(engine).run_sync(demo.needs_suggestion_model):
+            training = demo.train_suggestions(env, settings.log_dir / "suggestions-train.log")
+        print(demo.welcome(settings, supporter, training=training is not None), flush=True)
         while not stopping:
             for child in children.values():
                 child.check()
             time.sleep(0.5)
     finally:
         log.info("stopping")
+        if training is not None and training.poll() is None:
+            training.terminate()
+            training.wait()
         for child in reversed(children.values()):
             child.stop()
         ejabberd.stop()

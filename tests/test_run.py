@@ -55,6 +55,7 @@ def test_run_prints_working_logins_and_stops_on_ctrl_c() -> None:
         assert login, output
         assert f"JID sam@{settings.xmpp_domain}" in output
         assert f"port {settings.xmpp_port}" in output
+        assert "Reply suggestions: a model is being trained on the demo archive" in output
         answer = httpx.post(
             f"{settings.api_url}/api/auth/login", json={"email": login[1], "password": login[2]}
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bridge.settings import Settings
 
@@ -15,6 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-uses", type=int, default=2, help="leave out modules used fewer times (2)"
     )
+    parser.add_argument(
+        "--import", dest="import_path", type=Path, help="import past chats (.jsonl) first"
+    )
 
 
 def run_train(args: argparse.Namespace) -> None:
@@ -24,6 +28,7 @@ def run_train(args: argparse.Namespace) -> None:
     from bots.suggestions.service import train_and_store
     from bots.suggestions.training import TrainingError
     from bridge import migrate
+    from bridge.archive.importer import import_file
     from bridge.archive.service import open_archive
     from bridge.db import Database, make_engine
     from bridge.messages.crypto import KeyStore, MessageCipher
@@ -31,12 +36,16 @@ def run_train(args: argparse.Namespace) -> None:
     settings = Settings()
     engine = make_engine(settings)
     migrate.upgrade(engine, settings)
+    archive_cipher = MessageCipher(KeyStore.for_archive(settings))
+    if args.import_path:
+        report = import_file(args.import_path, open_archive(settings), archive_cipher)
+        print(f"imported {report.imported} chats, {report.already_there} already there")
     options = Options(args.validation, args.test, args.seed, args.min_uses)
     try:
         run = train_and_store(
             live=Database(engine),
             archive=open_archive(settings),
-            archive_cipher=MessageCipher(KeyStore.for_archive(settings)),
+            archive_cipher=archive_cipher,
             embedder=configured_embedder(settings),
             options=options,
         )

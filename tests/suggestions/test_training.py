@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from bots.suggestions import model_file, repository
 from bots.suggestions.dataset import Options
 from bots.suggestions.service import train_and_store
 from bots.suggestions.suggester import SHOWN, Suggester
-from tests.suggestions.archive import MODULES
+from tests.suggestions.archive import MODULES, write_archive
 from tests.suggestions.conftest import Databases
 from tests.suggestions.fake_openai import base_url, fake_embeddings
 
@@ -140,3 +141,12 @@ def test_an_archive_without_enough_answers_is_refused(empty: Databases) -> None:
     assert done.returncode == 1
     assert "error: need answers of at least 3 modules used 2 times or more" in done.stderr
     assert empty.live.run_sync(Suggester.load_newest, _embedders(empty)) is None
+
+
+def test_train_can_import_past_chats_first(empty: Databases, tmp_path: Path) -> None:
+    path = tmp_path / "chats.jsonl"
+    write_archive(path)
+    done = empty.cli("suggestions", "train", "--import", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("imported 73 chats, 0 already there\n")
+    assert "model version" in done.stdout
