@@ -9,6 +9,7 @@ arrays: scoring is a sparse or dense product and a softmax.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,14 +17,23 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix, hstack
 from scipy.special import softmax
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-TEXT_C = 30.0  # measured on BANKING77 validation: 10 → 30 helps, 100 does not
+# Regularisation measured while exploring on BANKING77 (see README, Reply suggestions):
+# TF-IDF C 10 → 30 gained 0.1 point top-1; e5 embeddings C 30 → 100 gained 0.7.
+TEXT_C = 30.0
 EMBEDDING_C = 100.0
 MAX_ITER = 300
 WORDS = {"ngram_range": (1, 2), "sublinear_tf": True, "dtype": np.float32}
-CHARS = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "min_df": 2}
+CHARS = {
+    "analyzer": "char_wb",
+    "ngram_range": (2, 5),
+    "sublinear_tf": True,
+    "min_df": 2,
+    "dtype": np.float32,
+}
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,10 @@ class Linear:
         cls, features: csr_matrix | NDArray[np.float32], labels: Sequence[int], c: float
     ) -> Linear:
         """Fit on these features; the classes are the sorted distinct labels."""
-        model = LogisticRegression(C=c, max_iter=MAX_ITER).fit(features, labels)
+        with warnings.catch_warnings():
+            # Iterations are capped to keep training in minutes; validation judges the result.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = LogisticRegression(C=c, max_iter=MAX_ITER).fit(features, labels)
         return cls(model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
 
     def probabilities(self, features: csr_matrix | NDArray[np.float32]) -> NDArray[np.float32]:
@@ -57,8 +70,7 @@ class TextFeatures:
     @classmethod
     def fit(cls, texts: Sequence[str]) -> TextFeatures:
         """Learn the vocabularies and idf weights."""
-        chars = dict(CHARS, dtype=np.float32)
-        return cls(TfidfVectorizer(**WORDS).fit(texts), TfidfVectorizer(**chars).fit(texts))
+        return cls(TfidfVectorizer(**WORDS).fit(texts), TfidfVectorizer(**CHARS).fit(texts))
 
     @classmethod
     def restore(
@@ -67,9 +79,7 @@ class TextFeatures:
         """Rebuild from stored vocabularies and idf weights."""
         made = []
         for params, vocabulary, idf in zip((WORDS, CHARS), vocabularies, idfs, strict=True):
-            vectorizer = TfidfVectorizer(
-                **dict(params, dtype=np.float32), vocabulary=list(vocabulary)
-            )
+            vectorizer = TfidfVectorizer(**params, vocabulary=list(vocabulary))
             vectorizer.idf_ = idf
             made.append(vectorizer)
         return cls(*made)
