@@ -13,7 +13,7 @@ import numpy as np
 
 from bots.suggestions.ranker import Linear, Ranker, TextFeatures
 
-FORMAT = 1
+FORMAT = 2  # 2: module languages stored
 
 
 def dump(ranker: Ranker) -> bytes:
