@@ -1,14 +1,16 @@
 """Archived chats turned into (question, answer) pairs with the earlier context.
 
 A question is everything the customer wrote since the supporter last spoke; its
-answer is the supporter's next message that says more than a greeting. Status
-and bot messages are not part of the conversation.
+answer is the longest of the messages the supporter then sent before the
+customer spoke again (greetings and sign-offs removed), so "one moment, let me
+check" before it and "anything else?" after it are not taken for the answer.
+Status and bot messages are not part of the conversation.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -74,34 +76,33 @@ def model_text(question: str, context: Sequence[Turn] = ()) -> str:
 
 
 def pairs_of(chat: ArchivedChat) -> list[Pair]:
-    """Every answered question of a chat, in order."""
+    """Every answered question of a chat with its answer, in order."""
     names = text.name_parts(chat.customer_name, chat.assignee_name)
     pairs: list[Pair] = []
-    asked: list[Turn] = []
-    start = 0  # where the current question began
-    for index, turn in enumerate(chat.turns):
-        if turn.role == "customer":
-            start = start if asked else index
-            asked.append(turn)
-            continue
-        if not asked:
-            continue  # a supporter's follow-up: the question was already answered
-        answer = text.clean_answer(turn.text, names)
-        if not answer and _more_from_supporter(chat.turns, index):
-            continue  # only a greeting: the answer is in the next message
-        question = "\n".join(t.text for t in asked)
-        pairs.append(
-            Pair(
-                chat_id=chat.id,
-                question=question,
-                context=chat.turns[:start],
-                answer=answer or text.with_placeholders(turn.text, names),
-                language=language.detect(question),
-            )
-        )
-        asked = []
+    for start, asked, replies in _exchanges(chat.turns):
+        question = "\n".join(turn.text for turn in asked)
+        cleaned = [text.clean_answer(reply.text, names) for reply in replies]
+        # The longest reply is the answer: "one moment, let me check" and "anything else?"
+        # come around it. Replies that are all courtesy ("Gern geschehen!") stand as written.
+        answer = max(cleaned, key=len) or text.with_placeholders(replies[-1].text, names)
+        context = chat.turns[:start]
+        pairs.append(Pair(chat.id, question, context, answer, language.detect(question)))
     return pairs
 
 
-def _more_from_supporter(turns: Sequence[Turn], index: int) -> bool:
-    return index + 1 < len(turns) and turns[index + 1].role == "supporter"
+def _exchanges(turns: Sequence[Turn]) -> Iterator[tuple[int, list[Turn], list[Turn]]]:
+    """Each run of customer messages (with where it starts) and the supporter's run after it."""
+    index = 0
+    while index < len(turns):
+        if turns[index].role != "customer":
+            index += 1  # the supporter spoke first, or went on after an answer
+            continue
+        start = index
+        while index < len(turns) and turns[index].role == "customer":
+            index += 1
+        asked = list(turns[start:index])
+        replied = index
+        while index < len(turns) and turns[index].role == "supporter":
+            index += 1
+        if index > replied:
+            yield start, asked, list(turns[replied:index])

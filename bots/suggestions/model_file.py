@@ -13,7 +13,7 @@ import numpy as np
 
 from bots.suggestions.ranker import Linear, Ranker, TextFeatures
 
-FORMAT = 1
+FORMAT = 2  # 2: module languages stored
 
 
 def dump(ranker: Ranker) -> bytes:
@@ -33,6 +33,7 @@ def dump(ranker: Ranker) -> bytes:
         text_intercept=ranker.text.intercept,
         embedding_coef=ranker.embedding.coef,
         embedding_intercept=ranker.embedding.intercept,
+        languages=ranker.languages,
     )
     return buffer.getvalue()
 
@@ -54,4 +55,5 @@ def load(data: bytes) -> Ranker:
             Linear(arrays["embedding_coef"], arrays["embedding_intercept"]),
             float(header["weight"]),
             str(header["embedder"]),
+            arrays["languages"],
         )

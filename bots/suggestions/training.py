@@ -8,7 +8,7 @@ test chats, never looked at before, give the final figures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,13 +61,14 @@ def train(chats: Sequence[ArchivedChat], embedder: Embedder, options: Options) -
             f"more in the training chats; the archive has {len(dataset.modules)} such modules"
         )
     vectors = _embeddings(dataset.examples, embedder)
-    first = _fit(fitting, vectors, DEFAULT_WEIGHT, embedder.name)
+    languages = {module.position: module.language for module in dataset.modules}
+    first = _fit(fitting, vectors, DEFAULT_WEIGHT, embedder.name, languages)
     validation = dataset.part("validation")
     compared: dict[str, Metrics] = {}
     final = first
     if validation:
         compared, weight = _compare(first, validation, vectors)
-        final = _fit(fitting + validation, vectors, weight, embedder.name)
+        final = _fit(fitting + validation, vectors, weight, embedder.name, languages)
     test = _measure(final, dataset.part("test"), vectors)
     return Trained(final, dataset, compared, test)
 
@@ -86,10 +87,16 @@ def _inputs(
 
 
 def _fit(
-    examples: list[Example], vectors: dict[str, NDArray[np.float32]], weight: float, name: str
+    examples: list[Example],
+    vectors: dict[str, NDArray[np.float32]],
+    weight: float,
+    name: str,
+    languages: Mapping[int, str],
 ) -> Ranker:
     texts, matrix, labels = _inputs(examples, vectors)
-    return ranking.fit(texts, matrix, labels, weight=weight, embedder=name)
+    return ranking.fit(
+        texts, matrix, labels, weight=weight, embedder=name, module_languages=languages
+    )
 
 
 def _compare(
