@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from bots.suggestions.conversations import ArchivedChat, Turn, turn_of
 from bots.suggestions.modules import AnswerModule
+from bots.suggestions.prior import HELPFUL, UNHELPFUL, Record
 from bots.suggestions.tables import answer_modules, suggestion_feedback, suggestion_models
 from bridge.archive.tables import archived_chats, archived_messages
 from bridge.messages.crypto import MessageCipher, Sealed
@@ -26,6 +27,7 @@ class StoredModule:
     text: str
     language: str
     uses: int
+    key: str
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def get_model(conn: Connection, version: int) -> StoredModel | None:
     if row is None:
         return None
     modules = [
-        StoredModule(m.id, m.position, m.text, m.language, m.uses)
+        StoredModule(m.id, m.position, m.text, m.language, m.uses, m.key)
         for m in conn.execute(
             select(answer_modules)
             .where(answer_modules.c.model_version == version)
@@ -227,3 +229,19 @@ def record_action(
             edited_key_id=edited.key_id if edited else None,
         )
     )
+
+
+def feedback_records(conn: Connection) -> dict[str, Record]:
+    """Each module's record with supporters, by module key (across model versions)."""
+    action = suggestion_feedback.c.action
+    rows = conn.execute(
+        select(
+            answer_modules.c.key,
+            func.count().filter(action.in_(HELPFUL)).label("helpful"),
+            func.count().filter(action.in_(UNHELPFUL)).label("unhelpful"),
+        )
+        .join(answer_modules, answer_modules.c.id == suggestion_feedback.c.module_id)
+        .where(action.in_(HELPFUL + UNHELPFUL))
+        .group_by(answer_modules.c.key)
+    )
+    return {row.key: Record(row.helpful, row.unhelpful) for row in rows}

@@ -8,7 +8,7 @@ the three most used modules, all flagged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,9 +88,19 @@ class Suggester:
         """Each module's probability for each text (columns in `modules` order)."""
         return self.ranker.probabilities(texts, self.embedder.embed(texts))
 
-    def suggest(self, question: str, context: Sequence[Turn] = ()) -> Suggestions:
-        """Exactly three suggestions for the customer's question, given what came before."""
+    def suggest(
+        self,
+        question: str,
+        context: Sequence[Turn] = (),
+        boosts: Mapping[str, float] | None = None,
+    ) -> Suggestions:
+        """Exactly three suggestions for the customer's question, given what came before.
+
+        `boosts` (module key -> factor, from supporters' feedback) re-rank the modules.
+        """
         scores = self.scores([model_text(question, context)])[0]
+        if boosts:
+            scores = scores * np.array([boosts.get(m.key, 1.0) for m in self.modules])
         best = np.argsort(-scores, kind="stable")[:SHOWN]
         chosen = [int(i) for i in best if scores[i] >= FLOOR]
         confident = len(chosen)

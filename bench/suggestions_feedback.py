@@ -1,0 +1,107 @@
+"""Learning from use, offline: replay simulated supporter feedback, report top-1 before and after.
+
+The model is trained on the archive's training chats. Its test questions are
+split in two by chat. On the first half a simulated supporter works as real
+ones do: picks the right module when it is among the three (helpful), and
+rates the first suggestion down when it is wrong (unhelpful); the records grow
+question by question and re-rank as in production (`bots.suggestions.prior`).
+The second half is then scored without and with the records.
+
+    .venv/bin/python -m bench.suggestions_feedback --archive demo/archive.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bots.embedding import Embedder, embedder_for
+from bots.suggestions.conversations import ArchivedChat, Turn, turn_of
+from bots.suggestions.dataset import Example, Options
+from bots.suggestions.prior import Record, boosts
+from bots.suggestions.training import Trained, train
+from bridge.settings import Settings
+
+
+def archived(line: str) -> ArchivedChat:
+    """A chat of the import format as the training reads it."""
+    chat = json.loads(line)
+    turns: list[Turn] = []
+    for message in chat["messages"]:
+        kind = "customer" if message["role"] == "user" else "supporter"
+        turn = turn_of(kind, kind, message["body"])
+        if turn is not None:
+            turns.append(turn)
+    return ArchivedChat(uuid.UUID(chat["id"]), chat.get("customer", ""), None, tuple(turns))
+
+
+def top1(scores: NDArray[np.float32], right: Sequence[int]) -> float:
+    """Share of questions whose best-scored column is the right one."""
+    return float(np.mean(np.argmax(scores, axis=1) == np.asarray(right)))
+
+
+def replay(scores: NDArray[np.float32], right: Sequence[int]) -> dict[int, Record]:
+    """Records (by column) a supporter leaves while answering these questions in turn."""
+    records: dict[int, Record] = {}
+    for row, wanted in zip(scores, right, strict=True):
+        factors = _factors(records, len(row))
+        ranked = np.argsort(-(row * factors), kind="stable")[:3]
+        if wanted in ranked:
+            records[wanted] = records.get(wanted, Record()).plus(helpful=True)
+        if ranked[0] != wanted:
+            first = int(ranked[0])
+            records[first] = records.get(first, Record()).plus(helpful=False)
+    return records
+
+
+def _factors(records: Mapping[int, Record], columns: int) -> NDArray[np.float32]:
+    by_key = boosts({str(column): record for column, record in records.items()})
+    return np.asarray([by_key.get(str(c), 1.0) for c in range(columns)], dtype=np.float32)
+
+
+def main() -> None:
+    """Train, replay, print."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--archive", type=Path, default=Path("demo/archive.jsonl"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--embedder", default=Settings().embedder)
+    args = parser.parse_args()
+    chats = [archived(line) for line in args.archive.read_text().splitlines() if line.strip()]
+    embedder = embedder_for(args.embedder, Settings())
+    trained = train(chats, embedder, Options(validation=0.1, test=0.4, seed=args.seed))
+    test = trained.dataset.part("test")
+    chat_ids = sorted({example.pair.chat_id for example in test})
+    first = set(chat_ids[: len(chat_ids) // 2])
+    replayed = [e for e in test if e.pair.chat_id in first]
+    judged = [e for e in test if e.pair.chat_id not in first]
+    column = {int(position): index for index, position in enumerate(trained.ranker.classes)}
+    replay_scores, replay_right = _scores(trained, embedder, replayed, column)
+    judged_scores, judged_right = _scores(trained, embedder, judged, column)
+    records = replay(replay_scores, replay_right)
+    after = judged_scores * _factors(records, judged_scores.shape[1])
+    print(
+        f"{args.archive}: {len(replayed)} questions replayed with feedback, {len(judged)} judged; "
+        f"{sum(r.helpful for r in records.values())} helpful and "
+        f"{sum(r.unhelpful for r in records.values())} unhelpful events"
+    )
+    print(f"top-1 before feedback {top1(judged_scores, judged_right):.2%}")
+    print(f"top-1 after feedback  {top1(after, judged_right):.2%}")
+
+
+def _scores(
+    trained: Trained, embedder: Embedder, examples: list[Example], column: Mapping[int, int]
+) -> tuple[NDArray[np.float32], list[int]]:
+    kept = [e for e in examples if e.module in column]
+    texts = [e.pair.model_text for e in kept]
+    scores = trained.ranker.probabilities(texts, embedder.embed(texts))
+    return scores, [column[e.module] for e in kept]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Supporters' feedback re-ranks modules: bounded, and never on one rating alone."""
+
+from __future__ import annotations
+
+from bots.suggestions.prior import WEIGHT, Record, boost, boosts
+
+
+def test_one_rating_alone_changes_nothing() -> None:
+    assert boost(Record(helpful=1)) == boost(Record(unhelpful=1)) == boost(Record()) == 1.0
+    assert boosts({"a": Record(1, 0), "b": Record(0, 2)}) == {}
+
+
+def test_a_run_of_ratings_moves_a_module_within_bounds() -> None:
+    liked, disliked = boost(Record(helpful=3)), boost(Record(unhelpful=3))
+    assert 1.0 < liked < 1 + WEIGHT / 2 and 1 - WEIGHT / 2 < disliked < 1.0
+    assert boost(Record(helpful=1000)) <= 1 + WEIGHT / 2
+    assert boost(Record(unhelpful=1000)) >= 1 - WEIGHT / 2
+    assert boost(Record(helpful=5, unhelpful=5)) == 1.0
+
+
+def test_each_more_rating_moves_a_score_only_a_little() -> None:
+    record = Record(helpful=3)
+    steps = []
+    for _ in range(20):
+        after = record.plus(helpful=False)
+        steps.append(abs(boost(after) - boost(record)))
+        record = after
+    assert max(steps) < 0.1
