@@ -130,6 +130,22 @@ def call(stack: Stack, method: str, path: str, person: Person, **kwargs: Any) ->
     )
 
 
+def new_email() -> str:
+    """An email address no other test uses."""
+    return f"rider-{uuid.uuid4().hex[:8]}@example.com"
+
+
+def sign_in(
+    stack: Stack, email: str, password: str, address: str = "198.51.100.1"
+) -> httpx.Response:
+    """POST /api/auth/login from an address of the test's choosing (as a proxy reports it)."""
+    return httpx.post(
+        f"{stack.api}/api/auth/login",
+        json={"email": email, "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+
+
 def open_chat(stack: Stack, person: Person, subject: str = "") -> dict[str, Any]:
     """Open a chat as a customer over the api."""
     answer = call(stack, "POST", "/api/chats", person, json={"subject": subject})

@@ -12,26 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from bridge.db import users
-from tests.conftest import Person
+from tests.conftest import Person, new_email, sign_in
 from tests.stack import Stack
 
 
-def _email() -> str:
-    return f"rider-{uuid.uuid4().hex[:8]}@example.com"
-
-
-def _login(
-    stack: Stack, email: str, password: str, address: str = "198.51.100.1"
-) -> httpx.Response:
-    return httpx.post(
-        f"{stack.api}/api/auth/login",
-        json={"email": email, "password": password},
-        headers={"X-Forwarded-For": address},
-    )
-
-
 def test_customer_registers_and_signs_in(stack: Stack) -> None:
-    email = _email()
+    email = new_email()
     answer = httpx.post(
         f"{stack.api}/api/auth/register",
         json={"email": email, "password": "pedal power 2026", "display_name": "Ria"},
@@ -40,7 +26,7 @@ def test_customer_registers_and_signs_in(stack: Stack) -> None:
     session = answer.json()
     assert session["user"]["role"] == "user" and session["user"]["email"] == email
     assert session["xmpp"]["jid"].startswith(session["user"]["id"])
-    assert _login(stack, email.upper(), "pedal power 2026").status_code == 200
+    assert sign_in(stack, email.upper(), "pedal power 2026").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -61,14 +47,14 @@ def test_registration_refuses_bad_input_with_4xx(
 
 
 def test_registering_a_taken_email_gets_409(stack: Stack) -> None:
-    body = {"email": _email(), "password": "long enough", "display_name": "Ria"}
+    body = {"email": new_email(), "password": "long enough", "display_name": "Ria"}
     assert httpx.post(f"{stack.api}/api/auth/register", json=body).status_code == 201
     again = httpx.post(f"{stack.api}/api/auth/register", json=body)
     assert again.status_code == 409
 
 
 def test_low_cost_hashes_are_upgraded_at_sign_in(stack: Stack) -> None:
-    email = _email()
+    email = new_email()
     session = httpx.post(
         f"{stack.api}/api/auth/register",
         json={"email": email, "password": "old but good", "display_name": "Ria"},
@@ -80,7 +66,7 @@ def test_low_cost_hashes_are_upgraded_at_sign_in(stack: Stack) -> None:
             users.update().where(users.c.id == user_id).values(password_hash=weak)
         )
     )
-    assert _login(stack, email, "old but good").status_code == 200
+    assert sign_in(stack, email, "old but good").status_code == 200
     stored = stack.db.run_sync(
         lambda conn: conn.execute(
             select(users.c.password_hash).where(users.c.id == user_id)
@@ -94,7 +80,7 @@ def test_admin_creates_disables_and_resets_staff(
 ) -> None:
     admin = make_supporter("Ada", role="admin")
     auth = {"Authorization": f"Bearer {admin.token}"}
-    email = _email()
+    email = new_email()
     created = httpx.post(
         f"{stack.api}/api/admin/users",
         headers=auth,
@@ -110,7 +96,7 @@ def test_admin_creates_disables_and_resets_staff(
     assert (finn["role"], finn["display_name"], finn["disabled"]) == ("supporter", "Finn", False)
     listed = httpx.get(f"{stack.api}/api/admin/users", headers=auth).json()
     assert finn["id"] in [user["id"] for user in listed]
-    token = _login(stack, email, "first password").json()["token"]
+    token = sign_in(stack, email, "first password").json()["token"]
 
     reset = httpx.patch(
         f"{stack.api}/api/admin/users/{finn['id']}",
@@ -122,14 +108,14 @@ def test_admin_creates_disables_and_resets_staff(
         httpx.get(f"{stack.api}/api/me", headers={"Authorization": f"Bearer {token}"}).status_code
         == 401
     )
-    assert _login(stack, email, "first password").status_code == 401
-    assert _login(stack, email, "second password").status_code == 200
+    assert sign_in(stack, email, "first password").status_code == 401
+    assert sign_in(stack, email, "second password").status_code == 200
 
     disabled = httpx.patch(
         f"{stack.api}/api/admin/users/{finn['id']}", headers=auth, json={"disabled": True}
     )
     assert disabled.json()["disabled"] is True
-    assert _login(stack, email, "second password").status_code == 401
+    assert sign_in(stack, email, "second password").status_code == 401
 
 
 def test_staff_administration_is_for_admins_only(
@@ -158,7 +144,7 @@ def test_staff_administration_is_for_admins_only(
         httpx.post(
             f"{stack.api}/api/admin/users",
             headers=auth,
-            json={"email": _email(), "role": "user", "password": "long enough"},
+            json={"email": new_email(), "role": "user", "password": "long enough"},
         ).status_code
         == 422
     )
