@@ -4,9 +4,10 @@
  *
  * A chip's text sends it as suggested (POST /api/suggestions/{id}/send {}); "Edit"
  * lends the composer to the suggestion: the supporter changes the text and Enter
- * sends it as edited ({"text": …}), Escape or Cancel gives the composer its draft
- * back. A chip with open placeholders ({{Number}}) cannot be sent blind: its text
- * opens the editor too. Thumbs up / down rate a chip (POST …/feedback).
+ * sends it as edited ({"text": …}; with only its placeholders filled in, as chosen
+ * with {"values": […]}), Escape or Cancel gives the composer its draft back. A chip
+ * with open placeholders ({{Number}}) cannot be sent blind: its text opens the
+ * editor with the first one selected. Thumbs up / down rate a chip (POST …/feedback).
  *
  * The offer itself always comes from GET /api/chats/{id}/suggestions: suggest@'s
  * private room message only says that there is a new one (any occupant could send
@@ -128,8 +129,7 @@ export class SuggestionsPanel {
       this._selectPlaceholder();
       return false;
     }
-    const unchanged = text.trim() === edit.item.text.trim(); // then it counts as chosen, not edited
-    this._sendItem(edit.item, unchanged ? {} : { text: text.trim() }).then((sent) => {
+    this._sendItem(edit.item, asSent(edit.item, text)).then((sent) => {
       if (sent && this.edit === edit) {
         this._stopEditing({ restore: true });
         this.composer.focus();
@@ -368,6 +368,22 @@ function rateButton(item, value, rating) {
     },
     thumb(),
   );
+}
+
+/**
+ * What to POST for the text the supporter sends from the editor: the suggestion
+ * with only its placeholders filled in counts as chosen ({values}), anything
+ * else as edited ({text}).
+ */
+function asSent(item, text) {
+  const wanted = text.trim();
+  const pattern = item.text
+    .trim()
+    .split(PLACEHOLDER)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('(\\S[\\s\\S]*?)');
+  const filled = new RegExp(`^${pattern}$`).exec(wanted);
+  return filled ? { values: filled.slice(1).map((value) => value.trim()) } : { text: wanted };
 }
 
 function idsOf(items) {
