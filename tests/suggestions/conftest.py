@@ -4,6 +4,10 @@ No ejabberd and no api: training reads the archive and writes model versions,
 nothing else. The databases are fresh, so the archive holds exactly the
 synthetic chats these tests import. With CUSTOMER_CHAT_DATABASE_URL set, they
 are new databases on that server.
+
+`suggesting` is the other way: the whole test stack with a model trained on the
+same chats and the bots process serving it (also used by the console's browser
+tests, which import it).
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ from bridge.db import Database, make_engine
 from bridge.messages.crypto import KeyStore, MessageCipher
 from bridge.postgres import embedded_url, ensure_database, stop_embedded
 from bridge.settings import Settings
-from tests.stack import ROOT
+from tests.stack import ROOT, Stack, run_cli
 from tests.suggestions.archive import write_archive
+
+BATTERY = "Bitte laden Sie den Akku einmal vollständig auf und starten Sie das Display neu."
+"""The answer the trained model puts first for a battery that does not charge."""
 
 
 @dataclass
@@ -105,3 +112,16 @@ def archived(server_folder: Path) -> Databases:
 def empty(server_folder: Path) -> Databases:
     """Databases with an empty archive."""
     return _open(server_folder, f"suggest_{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(scope="module")
+def suggesting(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The stack with a trained model and the bots process running."""
+    archive = tmp_path_factory.mktemp("archive") / "chats.jsonl"
+    write_archive(archive)
+    run_cli(stack, "archive", "import", str(archive))
+    trained = run_cli(stack, "suggestions", "train")
+    assert "model version" in trained.stdout, trained.stdout + trained.stderr
+    stack.start("bots")
+    yield stack
+    stack.stop("bots")

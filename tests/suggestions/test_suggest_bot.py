@@ -8,36 +8,21 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import pytest
 from slixmpp import JID
 from sqlalchemy import select
 
 from bots.suggestions import repository
 from bots.suggestions.tables import suggestion_feedback
 from tests.conftest import InChat, Person, call, eventually
-from tests.stack import Stack, pg_dump, run_cli
-from tests.suggestions.archive import write_archive
+from tests.stack import Stack, pg_dump
+from tests.suggestions.conftest import BATTERY
 from tests.xmpp import NS, Client
 
 StartChat = Callable[..., Awaitable[InChat]]
 Connect = Callable[[Person], Awaitable[Client]]
-BATTERY = "Bitte laden Sie den Akku einmal vollständig auf und starten Sie das Display neu."
-
-
-@pytest.fixture(scope="module")
-def suggesting(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The stack with a trained model and the bots process running."""
-    archive = tmp_path_factory.mktemp("archive") / "chats.jsonl"
-    write_archive(archive)
-    run_cli(stack, "archive", "import", str(archive))
-    trained = run_cli(stack, "suggestions", "train")
-    assert "model version" in trained.stdout, trained.stdout + trained.stderr
-    stack.start("bots")
-    yield stack
-    stack.stop("bots")
 
 
 async def _supporter_in_chat(

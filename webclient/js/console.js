@@ -21,6 +21,10 @@
  *   #team-toggle (admins only, aria-pressed), #team-view (see team.js)
  *   #invite-open and its dialog (invite.js), #transfer-chat and its form (transfer.js),
  *   #archive-toggle (aria-pressed) and #archive-view (archive-view.js)
+ *   #suggestions ("Suggested replies" under the composer of a chat I hold, suggestions.js):
+ *     #suggestions-note, .suggestion-chip[data-suggestion-id][data-rank][data-state] with
+ *     [data-action=send], [data-action=edit], [data-action=up], [data-action=down] (aria-pressed);
+ *     #suggestion-error, #suggestion-editing and #suggestion-edit-cancel (the composer edits one)
  */
 
 import { api, tokenExpired, tokenExpiry } from './api.js';
@@ -31,6 +35,7 @@ import { toDate } from './format.js';
 import { InviteDialog } from './invite.js';
 import { STATUS_TEXT } from './room.js';
 import { clearAllRooms } from './store.js';
+import { SuggestionsPanel } from './suggestions.js';
 import { TeamView } from './team.js';
 import { TransferControl } from './transfer.js';
 import { show, toast, toastError } from './ui.js';
@@ -142,8 +147,20 @@ const composer = bindComposer({
   form: ui.composer,
   input: ui.input,
   button: ui.send,
-  onSend: (text) => Boolean(openRoom() && openRoom().send(text)),
-  onInput: (text) => saveDraft(openChatId, text),
+  onSend: (text) => {
+    if (suggestions.editing) return suggestions.sendEdited(text); // through the api, recorded as edited
+    return Boolean(openRoom() && openRoom().send(text));
+  },
+  onInput: (text) => {
+    if (!suggestions.editing) saveDraft(openChatId, text); // an edited suggestion is no draft
+  },
+});
+
+const suggestions = new SuggestionsPanel({
+  request: (path, options) => authed(path, options),
+  composer,
+  input: ui.input,
+  onUnauthorized: (error) => handleApiError(error),
 });
 
 // --- helpers ---------------------------------------------------------------------
@@ -245,6 +262,7 @@ function signOut(notice, { forget = false } = {}) {
   team.clear();
   showTeam(false);
   invite.close();
+  suggestions.clear();
   archive.clear();
   showArchive(false);
   show(ui.teamToggle, false);
@@ -412,6 +430,7 @@ function ensureRoom(chat) {
     room.addEventListener('messages', (event) => onRoomMessage(chat.id, event.detail));
     room.addEventListener('status', () => onRoomStatus(chat.id));
     room.addEventListener('left', () => onRoomLeft(chat.id));
+    room.addEventListener('suggestions', (event) => suggestions.offered(chat.id, event.detail));
   }
   return room;
 }
@@ -449,6 +468,7 @@ async function openChat(chatId) {
   ui.consoleBody.classList.add('is-chat-open');
   ui.title.textContent = chat.customer.display_name;
   ui.subject.textContent = chat.subject || 'No subject';
+  suggestions.follow(chatId, false); // the header decides whether I can use them
   composer.setValue(drafts.get(chatId) || '');
 
   let room = null;
@@ -478,6 +498,7 @@ async function openChat(chatId) {
 function closeChat() {
   openChatId = null;
   transfer.update(null, false);
+  suggestions.follow(null, false);
   messageList.bind(null);
   show(ui.panel, false);
   show(ui.placeholder, true);
@@ -499,6 +520,7 @@ function renderChatHeader() {
   transfer.update(chat, mine && !ended);
   const canWrite = Boolean(room) && mine && !ended;
   composer.setEnabled(canWrite, ended ? 'This chat has ended' : canWrite ? 'Write a reply…' : 'Take the chat to reply');
+  suggestions.follow(openChatId, canWrite);
 }
 
 async function takeChat(chatId, button) {

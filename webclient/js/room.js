@@ -16,6 +16,8 @@
  *         "status"   {status, text}   the chat status changed (latest <status/> wins)
  *         "phase"    {phase}          idle | joining | catching-up | ready | left | error
  *         "left"     {codes}          the server removed us from the room
+ *         "suggestions" {chatId, fallback, items}  suggest@ offered replies in a private
+ *                                      message (any occupant can send one: treat it as a hint)
  */
 
 import { $iq, $msg, $pres, Strophe } from '/static/vendor/strophe.esm.js';
@@ -26,6 +28,7 @@ import {
   mucStatusCodes,
   readMamResult,
   readRoomMessage,
+  readSuggestions,
   roomStanzaId,
   stanzaError,
   timeFromStanzaId,
@@ -197,7 +200,13 @@ export class Room extends EventTarget {
       this._onSendError(stanza);
       return;
     }
-    if (type !== 'groupchat') return; // private MUC messages are not part of the conversation
+    if (type === 'chat') {
+      // Private MUC messages are not part of the conversation; suggest@'s offers are news.
+      const offer = readSuggestions(stanza);
+      if (offer) this._emit('suggestions', offer);
+      return;
+    }
+    if (type !== 'groupchat') return;
     if (child(stanza, NS.DELAY, 'delay')) return; // replay; MAM is the only history source
     const stanzaId = roomStanzaId(stanza, this.jid);
     const record = { ...readRoomMessage(stanza), stanzaId, time: timeFromStanzaId(stanzaId) || new Date() };

@@ -3,7 +3,8 @@
  *
  * Everything here is pure: it reads DOM elements produced by Strophe and
  * returns plain objects, so xmpp.js and room.js share one reading of the
- * wire format (origin-id, stanza-id, MAM results, the product's <status/>).
+ * wire format (origin-id, stanza-id, MAM results, the product's <status/>,
+ * the suggestions offered to a supporter).
  */
 
 import { Strophe } from '/static/vendor/strophe.esm.js';
@@ -127,5 +128,25 @@ export function readMamResult(result) {
     stanzaId,
     queryId: result.getAttribute('queryid'),
     time: stamp && !Number.isNaN(stamp.getTime()) ? stamp : timeFromStanzaId(stanzaId) || new Date(),
+  };
+}
+
+/**
+ * Read the suggestions `suggest@` offers a supporter in a private room message:
+ * {chatId, fallback, items: [{id, rank, text, missing: [names]}]}, or null when the
+ * message carries none.
+ */
+export function readSuggestions(message) {
+  const offer = child(message, NS.PRODUCT, 'suggestions');
+  if (!offer) return null;
+  return {
+    chatId: offer.getAttribute('chat') || '',
+    fallback: offer.getAttribute('fallback') === 'true',
+    items: children(offer, NS.PRODUCT, 'suggestion').map((item) => ({
+      id: Number(item.getAttribute('id')),
+      rank: Number(item.getAttribute('rank')),
+      text: item.textContent,
+      missing: (item.getAttribute('missing') || '').split(',').filter(Boolean),
+    })),
   };
 }
