@@ -198,8 +198,9 @@ async def test_a_missing_placeholder_over_http_is_a_422_naming_it(
         suggesting, customer_in_chat, make_supporter, connect
     )
     offer, _ = await _ask(ria, sam, "Wurde die Verlängerung von meinem Vertrag bearbeitet?")
-    first = offer.xml.find(f"{{{NS}}}suggestions/{{{NS}}}suggestion[@rank='1']")
-    send = f"/api/suggestions/{first.get('id')}/send"
+    items = offer.xml.findall(f"{{{NS}}}suggestions/{{{NS}}}suggestion")
+    needs_number = next(item for item in items if item.get("missing") == "Number")
+    send = f"/api/suggestions/{needs_number.get('id')}/send"
     missing = call(suggesting, "POST", send, sam_person, json={})
     assert missing.status_code == 422
     assert missing.json()["detail"] == "fill in {{Number}} first"
