@@ -73,7 +73,6 @@ class SuggestBot(slixmpp.ClientXMPP):
         self.cipher = cipher
         self.model = model
         self.rooms: dict[str, RoomState] = {}
-        self._entering: set[str] = set()
         self.add_event_handler("session_start", self._on_start)
         self.add_event_handler("groupchat_message", self._on_room_message)
         self.add_event_handler("message", self._on_private_message)
@@ -98,19 +97,18 @@ class SuggestBot(slixmpp.ClientXMPP):
 
     async def enter(self, chat: Chat) -> None:
         """Join a chat's room (the bridge made the bot a member)."""
-        if chat.room_jid in self.rooms or chat.room_jid in self._entering:
+        if chat.room_jid in self.rooms:
             return
-        self._entering.add(chat.room_jid)
+        # Known before the join completes: the room relays messages as soon as we are in.
+        self.rooms[chat.room_jid] = RoomState(chat.id, chat.customer_id)
         try:
             await self.plugin["xep_0045"].join_muc_wait(
                 JID(chat.room_jid), NICK, maxstanzas=0, timeout=10
             )
         except JOIN_FAILURES as error:
+            del self.rooms[chat.room_jid]
             log.warning("cannot enter %s: %s", chat.room_jid, type(error).__name__)
             return
-        finally:
-            self._entering.discard(chat.room_jid)
-        self.rooms[chat.room_jid] = RoomState(chat.id, chat.customer_id)
         log.info("suggesting in %s", chat.room_jid)
 
     async def _on_invitation(self, message: Any) -> None:
@@ -128,7 +126,7 @@ class SuggestBot(slixmpp.ClientXMPP):
         if state is None or not message["body"] or nick == NICK or _replayed(message):
             return
         real = JID(self.plugin["xep_0045"].get_jid_property(JID(message["from"].bare), nick, "jid"))
-        role = _role(state, real, message)
+        role = _role(state, real, message, self.settings.component_jid)
         if role is None:
             return
         context = tuple(state.turns)
@@ -228,11 +226,11 @@ def _chat_id(room: JID) -> uuid.UUID | None:
         return None
 
 
-def _role(state: RoomState, real: JID, message: Any) -> Role | None:
+def _role(state: RoomState, real: JID, message: Any, bridge_jid: str) -> Role | None:
     """Who speaks: the customer, a supporter (also through the bridge), or nobody to learn from."""
     if real.user == str(state.customer_id):
         return "customer"
-    if not real.user:  # the bridge: status notices, and replies it posts for a supporter
+    if real.domain == bridge_jid:  # status notices, and replies it posts for a supporter
         return "supporter" if message.xml.find(f"{{{NS}}}sent-for") is not None else None
     return None if bots.is_bot(real.user) else "supporter"
 
@@ -249,5 +247,7 @@ def _payload(offer: offers.Offer) -> ET.Element:
         child = ET.SubElement(element, f"{{{NS}}}suggestion", id=str(item.id), rank=str(item.rank))
         if item.missing:
             child.set("missing", ",".join(item.missing))
+        if item.fallback:
+            child.set("fallback", "true")
         child.text = item.text
     return element

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from bots.suggestions import repository
 from bots.suggestions.placeholders import fill
-from bots.suggestions.repository import Shown
+from bots.suggestions.repository import Handled, Shown
 from bots.suggestions.suggester import Suggestions
 from bridge.accounts.repository import User
 from bridge.chats import repository as chats
@@ -23,6 +23,7 @@ from bridge.chats import service as chat_service
 from bridge.messages import repository as messages
 from bridge.messages.crypto import MessageCipher
 
+NOT_HANDLED = Handled()
 HOW_TO = "— reply 1-3 to send, e.g. 2+ / 2- to rate"
 UNSURE = "(Not sure about this one: the most used answers fill the other places.)"
 
@@ -48,6 +49,8 @@ class Offered:
     rank: int
     text: str
     missing: tuple[str, ...]
+    fallback: bool = False  # a most used module standing in for an unsure pick
+    handled: Handled = NOT_HANDLED
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,11 @@ class Offer:
 
     chat_id: uuid.UUID
     items: tuple[Offered, ...]
-    fallback: bool = False
+
+    @property
+    def fallback(self) -> bool:
+        """Whether the model was unsure about at least one of the three."""
+        return any(item.fallback for item in self.items)
 
     def body(self) -> str:
         """The plain text any desktop client shows."""
@@ -98,9 +105,9 @@ def offer(
         conn,
         chat_id=chat_id,
         supporter_id=supporter_id,
-        module_ids=[item.module_id for item in suggestions.items],
+        modules=[(item.module_id, item.fallback) for item in suggestions.items],
     )
-    return Offer(chat_id, tuple(_offered(item, known) for item in shown), suggestions.fallback)
+    return Offer(chat_id, tuple(_offered(item, known) for item in shown))
 
 
 def latest(
@@ -111,7 +118,8 @@ def latest(
     if not shown:
         return None
     known = knowledge(conn, cipher, chat_id)
-    return Offer(chat_id, tuple(_offered(item, known) for item in shown))
+    items = (_offered(item, known, handled=repository.handled(conn, item)) for item in shown)
+    return Offer(chat_id, tuple(items))
 
 
 def send(
@@ -152,11 +160,13 @@ def _own(conn: Connection, suggestion_id: int, supporter: User) -> Shown:
     return shown
 
 
-def _offered(shown: Shown, known: ChatKnowledge, values: Sequence[str] = ()) -> Offered:
+def _offered(
+    shown: Shown, known: ChatKnowledge, values: Sequence[str] = (), handled: Handled = NOT_HANDLED
+) -> Offered:
     filled = fill(
         shown.module_text,
         customer_name=known.customer_name,
         customer_said=known.customer_said,
         given=values,
     )
-    return Offered(shown.id, shown.rank, filled.text, filled.missing)
+    return Offered(shown.id, shown.rank, filled.text, filled.missing, shown.fallback, handled)

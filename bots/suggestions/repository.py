@@ -154,12 +154,25 @@ class Shown:
     rank: int
     module_id: int
     module_text: str
+    fallback: bool
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What the supporter did with a shown suggestion so far."""
+
+    sent: bool = False
+    rating: str | None = None  # "up" or "down", the latest
 
 
 def record_shown(
-    conn: Connection, *, chat_id: uuid.UUID, supporter_id: uuid.UUID, module_ids: list[int]
+    conn: Connection,
+    *,
+    chat_id: uuid.UUID,
+    supporter_id: uuid.UUID,
+    modules: list[tuple[int, bool]],
 ) -> list[Shown]:
-    """Remember the suggestions just shown, best first."""
+    """Remember the suggestions just shown, best first: (module id, whether a stand-in)."""
     rows = conn.execute(
         insert(suggestion_feedback).returning(suggestion_feedback.c.id),
         [
@@ -169,8 +182,9 @@ def record_shown(
                 "supporter_id": supporter_id,
                 "rank": rank,
                 "action": "shown",
+                "fallback": fallback,
             }
-            for rank, module_id in enumerate(module_ids, start=1)
+            for rank, (module_id, fallback) in enumerate(modules, start=1)
         ],
     )
     ids = [row.id for row in rows]
@@ -185,6 +199,7 @@ def _select_shown() -> Any:
         suggestion_feedback.c.rank,
         suggestion_feedback.c.module_id,
         answer_modules.c.text.label("module_text"),
+        suggestion_feedback.c.fallback,
     ).join(answer_modules, answer_modules.c.id == suggestion_feedback.c.module_id)
 
 
@@ -211,6 +226,29 @@ def latest_shown(conn: Connection, *, chat_id: uuid.UUID, supporter_id: uuid.UUI
         .limit(3)
     ).all()
     return sorted((Shown(**row._mapping) for row in rows), key=lambda shown: shown.rank)
+
+
+def handled(conn: Connection, shown: Shown) -> Handled:
+    """Whether the shown suggestion was sent since, and its latest rating."""
+    feedback = suggestion_feedback.c
+    actions = conn.execute(
+        select(feedback.action)
+        .where(
+            feedback.id > shown.id,
+            feedback.chat_id == shown.chat_id,
+            feedback.supporter_id == shown.supporter_id,
+            feedback.module_id == shown.module_id,
+            feedback.rank == shown.rank,
+            feedback.action != "shown",
+        )
+        .order_by(feedback.id)
+    ).scalars()
+    done = list(actions)
+    ratings = [action for action in done if action in ("up", "down")]
+    return Handled(
+        sent=any(action in ("chosen", "edited") for action in done),
+        rating=ratings[-1] if ratings else None,
+    )
 
 
 def record_action(

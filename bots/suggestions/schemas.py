@@ -18,11 +18,23 @@ class OfferedOut(BaseModel):
     rank: int
     text: str
     missing: list[str] = Field(description="placeholders to give as `values` before sending")
+    fallback: bool = Field(description="a most used answer standing in for an unsure pick")
+    sent: bool = Field(description="the supporter sent it already")
+    rating: Literal["up", "down"] | None = Field(description="the supporter's latest rating")
 
     @classmethod
     def of(cls, item: Offered) -> OfferedOut:
         """The api's view of an offered suggestion."""
-        return cls(id=item.id, rank=item.rank, text=item.text, missing=list(item.missing))
+        rating = item.handled.rating
+        return cls(
+            id=item.id,
+            rank=item.rank,
+            text=item.text,
+            missing=list(item.missing),
+            fallback=item.fallback,
+            sent=item.handled.sent,
+            rating="up" if rating == "up" else "down" if rating == "down" else None,
+        )
 
 
 class OfferOut(BaseModel):
@@ -30,12 +42,13 @@ class OfferOut(BaseModel):
 
     chat_id: str
     suggestions: list[OfferedOut]
+    fallback: bool = Field(description="the model was unsure about at least one of them")
 
     @classmethod
     def of(cls, chat_id: str, offer: Offer | None) -> OfferOut:
         """The api's view of an offer."""
         items = [OfferedOut.of(item) for item in offer.items] if offer else []
-        return cls(chat_id=chat_id, suggestions=items)
+        return cls(chat_id=chat_id, suggestions=items, fallback=bool(offer and offer.fallback))
 
 
 class SendIn(Input):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -61,6 +63,7 @@ suggestion_feedback = Table(
     Column("supporter_id", UUID(as_uuid=True)),
     Column("rank", SmallInteger, nullable=False),
     Column("action", Text, nullable=False),
+    Column("fallback", Boolean, nullable=False, server_default=false()),  # shown: a stand-in
     # An edited text is message content: stored only encrypted, like message bodies.
     Column("edited_ciphertext", LargeBinary),
     Column("edited_nonce", LargeBinary),

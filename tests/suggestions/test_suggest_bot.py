@@ -176,6 +176,11 @@ async def test_the_console_gets_sends_and_rates_the_same_suggestions_over_http(
         json={"rating": "down"},
     )  # fmt: skip
     assert rated.status_code == 204
+    after = call(suggesting, "GET", path, sam_person).json()
+    assert [(s["sent"], s["rating"]) for s in after["suggestions"]] == [
+        (True, None), (False, "down"), (False, None)
+    ]  # fmt: skip
+    assert after["fallback"] == any(s["fallback"] for s in after["suggestions"])
     foreign = call(
         suggesting, "POST", f"/api/suggestions/{latest[2]['id']}/send", make_supporter("Ben"),
         json={},
