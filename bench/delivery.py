@@ -55,7 +55,7 @@ async def main() -> None:
     args = parser.parse_args()
     stack = start_stack()
     try:
-        customers, supporter, rooms = await _set_up(stack, args.rooms)
+        customers, supporter, rooms = await set_up_rooms(stack, args.rooms)
         ratios: dict[str, list[float]] = {"throughput": [], "p50": [], "p95": []}
         for number in range(args.rounds):
             product = await _phase(stack, customers, supporter, rooms, args, logged=True)
@@ -76,7 +76,8 @@ async def main() -> None:
         stop_stack(stack)
 
 
-async def _set_up(stack: Stack, count: int) -> tuple[list[Client], Client, list[str]]:
+async def set_up_rooms(stack: Stack, count: int) -> tuple[list[Client], Client, list[str]]:
+    """Rooms with a guest customer each, all taken by one supporter who is in every room."""
     from bridge.accounts import service
 
     password = uuid.uuid4().hex

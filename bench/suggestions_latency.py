@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 from slixmpp import JID
 
-from bench.delivery import _set_up
+from bench.delivery import set_up_rooms
 from bots.suggestions.live_model import LiveModel
 from tests.conftest import eventually
 from tests.stack import Stack, run_cli, start_stack, stop_stack
@@ -61,7 +61,7 @@ async def main() -> None:
     try:
         _train(stack)
         stack.start("bots")
-        customers, supporter, rooms = await _set_up(stack, args.rooms)
+        customers, supporter, rooms = await set_up_rooms(stack, args.rooms)
         await eventually(lambda: _bot_everywhere(supporter, rooms), timeout=60)
         offered, delivered = await _xmpp(customers, supporter, rooms, args.questions)
         print(f"customer -> suggestions at the supporter: {percentiles(offered)}")

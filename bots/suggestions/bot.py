@@ -25,7 +25,7 @@ from slixmpp.xmlstream.matcher import MatchXPath
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from bots.suggestions import offers, prior, repository
+from bots.suggestions import offers
 from bots.suggestions.conversations import Role, Turn
 from bots.suggestions.live_model import LiveModel
 from bridge.accounts import bots
@@ -140,10 +140,7 @@ class SuggestBot(slixmpp.ClientXMPP):
         model = await self.model.ready(MODEL_WAIT_SECONDS)  # just started: the model loads
         if model is None:
             return  # no model trained yet
-        records = await self.db.run(repository.feedback_records)
-        suggestions = await asyncio.to_thread(
-            model.suggest, question, context, prior.boosts(records)
-        )
+        suggestions = await asyncio.to_thread(model.suggest, question, context, self.model.boosts)
         said = tuple(turn.text for turn in state.turns if turn.role == "customer")
 
         def remember(conn: Connection) -> tuple[offers.Offer, User] | None:

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request, status
 
-from bots.suggestions import offers, prior, repository
+from bots.suggestions import offers
 from bots.suggestions.live_model import LiveModel
 from bots.suggestions.schemas import (
     FeedbackIn,
@@ -65,7 +65,4 @@ def query_suggestions(
     """Three suggestions for any text (integrations, evaluation); none before a model exists."""
     live: LiveModel = request.app.state.suggestions
     model = live.newest(conn)
-    if model is None:
-        return QueryOut.of(None)
-    boosts = prior.boosts(repository.feedback_records(conn))
-    return QueryOut.of(model.suggest(body.text, boosts=boosts))
+    return QueryOut.of(model.suggest(body.text, boosts=live.boosts) if model else None)

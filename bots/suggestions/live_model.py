@@ -7,11 +7,13 @@ import contextlib
 import functools
 import logging
 import threading
+import time
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from bots.embedding import embedder_for
+from bots.suggestions import prior, repository
 from bots.suggestions.suggester import Suggester
 from bridge.db import Database
 from bridge.settings import Settings
@@ -22,14 +24,19 @@ CHECK_SECONDS = 10.0
 
 
 class LiveModel:
-    """Holds the newest model; `run` checks for a newer version every few seconds."""
+    """Holds the newest model and the supporters' feedback boosts, both re-read every few seconds.
+
+    Checking here, off the message path, keeps a customer's message to one scoring.
+    """
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.embedder_for = functools.partial(embedder_for, settings=settings)
         self.current: Suggester | None = None
+        self.boosts: dict[str, float] = {}  # module key -> factor, from feedback records
         self._loaded = asyncio.Event()
         self._switching = threading.Lock()
+        self._checked = -CHECK_SECONDS
 
     async def ready(self, timeout: float) -> Suggester | None:
         """The model in use, waiting up to `timeout` seconds for the first one to load."""
@@ -49,20 +56,23 @@ class LiveModel:
 
     async def refresh(self) -> None:
         """Switch to the newest stored model if it is not the one in use."""
-        newest = await self.db.run(self._newest)
+        newest = await self.db.run(self._check)
         if newest is not None and newest is not self.current:
-            await asyncio.to_thread(newest.suggest, "warm up")  # the embedder loads lazily
             self.current = newest
             self._loaded.set()
             log.info("suggestion model version %d in use", newest.version)
 
     def newest(self, conn: Connection) -> Suggester | None:
-        """The newest stored model, switched to at once (for the api's worker threads)."""
+        """The newest stored model, checked at most every few seconds (for the api's threads)."""
         with self._switching:  # one thread loads a new model, the others wait for it
-            self.current = self._newest(conn)
+            if self.current is None or time.monotonic() - self._checked >= CHECK_SECONDS:
+                self.current = self._check(conn)
+                self._checked = time.monotonic()
             return self.current
 
-    def _newest(self, conn: Connection) -> Suggester | None:
+    def _check(self, conn: Connection) -> Suggester | None:
+        """The newest model (loaded, warmed up) and, with it, the current feedback boosts."""
+        self.boosts = prior.boosts(repository.feedback_records(conn))
         if self.current is None:
             return Suggester.load_newest(conn, self.embedder_for)
         return self.current.refreshed(conn, self.embedder_for)

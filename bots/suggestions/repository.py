@@ -188,7 +188,8 @@ def record_shown(
         ],
     )
     ids = [row.id for row in rows]
-    return [shown for shown_id in ids if (shown := get_shown(conn, shown_id)) is not None]
+    found = conn.execute(_select_shown().where(suggestion_feedback.c.id.in_(ids)))
+    return sorted((Shown(**row._mapping) for row in found), key=lambda shown: shown.rank)
 
 
 def _select_shown() -> Any:
