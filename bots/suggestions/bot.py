@@ -37,11 +37,11 @@ from bridge.chats.service import ReplyRefused
 from bridge.chats.states import Status
 from bridge.db import Database
 from bridge.messages.crypto import MessageCipher
+from bridge.routing.rooms import NS
 from bridge.settings import Settings
 
 log = logging.getLogger(__name__)
 
-NS = "urn:customer-chat:0"
 NICK = "Suggestions"
 CONTEXT_TURNS = 6
 ANSWER = re.compile(r"^\s*([1-3])\s*(?:([+-])|\s(.+))?\s*$", re.S)
