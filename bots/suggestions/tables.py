@@ -1,4 +1,4 @@
-"""The live database's suggestion tables (created by migration 0005)."""
+"""The live database's suggestion tables (created by migrations 0005-0007)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ suggestion_feedback = Table(
     Column("rank", SmallInteger, nullable=False),
     Column("action", Text, nullable=False),
     Column("fallback", Boolean, nullable=False, server_default=false()),  # shown: a stand-in
+    # The kind of question it answered (its model's top module key): feedback counts per kind.
+    Column("question_cluster", Text),
     # An edited text is message content: stored only encrypted, like message bodies.
     Column("edited_ciphertext", LargeBinary),
     Column("edited_nonce", LargeBinary),
