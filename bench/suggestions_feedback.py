@@ -4,8 +4,9 @@ The model is trained on the archive's training chats. Its test questions are
 split in two by chat. On the first half a simulated supporter works as real
 ones do: picks the right module when it is among the three (helpful), and
 rates the first suggestion down when it is wrong (unhelpful); the records grow
-question by question and re-rank as in production (`bots.suggestions.prior`).
-The second half is then scored without and with the records.
+question by question, per question cluster (the model's own first pick), and
+re-rank as in production (`bots.suggestions.prior`). The second half is then
+scored without and with the records.
 
     .venv/bin/python -m bench.suggestions_feedback --archive demo/archive.jsonl
 """
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 from bots.embedding import Embedder, embedder_for
 from bots.suggestions.conversations import ArchivedChat, Turn, turn_of
 from bots.suggestions.dataset import Example, Options
-from bots.suggestions.prior import Record, boosts
+from bots.suggestions.prior import Keyed, Record, boosts
 from bots.suggestions.training import Trained, train
 from bridge.settings import Settings
 
@@ -46,23 +47,32 @@ def top1(scores: NDArray[np.float32], right: Sequence[int]) -> float:
     return float(np.mean(np.argmax(scores, axis=1) == np.asarray(right)))
 
 
-def replay(scores: NDArray[np.float32], right: Sequence[int]) -> dict[int, Record]:
-    """Records (by column) a supporter leaves while answering these questions in turn."""
-    records: dict[int, Record] = {}
+def replay(scores: NDArray[np.float32], right: Sequence[int]) -> dict[Keyed, Record]:
+    """Records (by cluster and column) a supporter leaves answering these questions in turn."""
+    records: dict[Keyed, Record] = {}
     for row, wanted in zip(scores, right, strict=True):
-        factors = _factors(records, len(row))
-        ranked = np.argsort(-(row * factors), kind="stable")[:3]
+        cluster = str(int(np.argmax(row)))
+        ranked = np.argsort(-(row * _factors(records, row)), kind="stable")[:3]
         if wanted in ranked:
-            records[wanted] = records.get(wanted, Record()).plus(helpful=True)
+            _count(records, (cluster, str(wanted)), helpful=True)
         if ranked[0] != wanted:
-            first = int(ranked[0])
-            records[first] = records.get(first, Record()).plus(helpful=False)
+            _count(records, (cluster, str(int(ranked[0]))), helpful=False)
     return records
 
 
-def _factors(records: Mapping[int, Record], columns: int) -> NDArray[np.float32]:
-    by_key = boosts({str(column): record for column, record in records.items()})
-    return np.asarray([by_key.get(str(c), 1.0) for c in range(columns)], dtype=np.float32)
+def _count(records: dict[Keyed, Record], keyed: Keyed, *, helpful: bool) -> None:
+    records[keyed] = records.get(keyed, Record()).plus(helpful)
+
+
+def boosted(records: Mapping[Keyed, Record], scores: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The scores re-ranked by the records, row by row as the suggester does."""
+    return np.stack([row * _factors(records, row) for row in scores])
+
+
+def _factors(records: Mapping[Keyed, Record], row: NDArray[np.float32]) -> NDArray[np.float32]:
+    learned = boosts(records)
+    cluster = str(int(np.argmax(row)))
+    return np.asarray([learned.factor(cluster, str(c)) for c in range(len(row))], np.float32)
 
 
 def main() -> None:
@@ -84,7 +94,7 @@ def main() -> None:
     replay_scores, replay_right = _scores(trained, embedder, replayed, column)
     judged_scores, judged_right = _scores(trained, embedder, judged, column)
     records = replay(replay_scores, replay_right)
-    after = judged_scores * _factors(records, judged_scores.shape[1])
+    after = boosted(records, judged_scores)
     print(
         f"{args.archive}: {len(replayed)} questions replayed with feedback, {len(judged)} judged; "
         f"{sum(r.helpful for r in records.values())} helpful and "

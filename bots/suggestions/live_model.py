@@ -33,7 +33,7 @@ class LiveModel:
         self.db = db
         self.embedder_for = functools.partial(embedder_for, settings=settings)
         self.current: Suggester | None = None
-        self.boosts: dict[str, float] = {}  # module key -> factor, from feedback records
+        self.boosts = prior.Boosts()  # from supporters' feedback records
         self._loaded = asyncio.Event()
         self._switching = threading.Lock()
         self._checked = -CHECK_SECONDS

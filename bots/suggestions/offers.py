@@ -106,6 +106,7 @@ def offer(
         chat_id=chat_id,
         supporter_id=supporter_id,
         modules=[(item.module_id, item.fallback) for item in suggestions.items],
+        question_cluster=suggestions.cluster,
     )
     return Offer(chat_id, tuple(_offered(item, known) for item in shown))
 

@@ -1,17 +1,22 @@
 """Learning from use: supporters' choices and ratings re-rank answer modules online.
 
-Each module (by its key, so the record carries over to newer model versions)
-has a record of helpful events (chosen, sent after editing, thumbs up) and
-unhelpful ones (thumbs down). The record, shrunk towards a neutral 50% by
-`PRIOR` pseudo-events, scales the model's score by at most ±`WEIGHT`/2. Fewer
-than `MIN_EVENTS` events change nothing, so one rating alone never re-orders
-the suggestions; a run of them does.
+Feedback counts per kind of question: a question's *cluster* is the module the
+model itself ranks first for it, so "the model says X, supporters send Y" is
+learned where it happens, without touching the ranking of other questions.
+Where a cluster has too few events, the module's record across all questions
+stands in.
+
+Each record (helpful: chosen, sent after editing, thumbs up; unhelpful: thumbs
+down), shrunk towards a neutral 50% by `PRIOR` pseudo-events, scales the
+model's score by at most ±`WEIGHT`/2. Fewer than `MIN_EVENTS` events change
+nothing, so one rating alone never re-orders the suggestions; a run of them does.
+Records are by module key, so they carry over to newer model versions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PRIOR = 6.0
 WEIGHT = 0.6
@@ -27,23 +32,61 @@ class Record:
     helpful: int = 0
     unhelpful: int = 0
 
+    @property
+    def counts(self) -> bool:
+        """Whether there are enough events to re-rank on."""
+        return self.helpful + self.unhelpful >= MIN_EVENTS
+
     def plus(self, helpful: bool) -> Record:
         """The record after one more event."""
         if helpful:
             return Record(self.helpful + 1, self.unhelpful)
         return Record(self.helpful, self.unhelpful + 1)
 
+    def __add__(self, other: Record) -> Record:
+        return Record(self.helpful + other.helpful, self.unhelpful + other.unhelpful)
+
 
 def boost(record: Record) -> float:
     """The factor for a module's score: 1 - WEIGHT/2 (always refused) .. 1 + WEIGHT/2."""
-    events = record.helpful + record.unhelpful
-    if events < MIN_EVENTS:
+    if not record.counts:
         return 1.0
+    events = record.helpful + record.unhelpful
     share = (record.helpful + PRIOR / 2) / (events + PRIOR)
     return 1.0 + WEIGHT * (share - 0.5)
 
 
-def boosts(records: Mapping[str, Record]) -> dict[str, float]:
-    """The factors of every module with a record that counts."""
-    factors = {key: boost(record) for key, record in records.items()}
-    return {key: factor for key, factor in factors.items() if factor != 1.0}
+# (question cluster, module key); the cluster is None for feedback recorded before clusters.
+Keyed = tuple[str | None, str]
+
+
+@dataclass(frozen=True)
+class Boosts:
+    """The factors that count: per (cluster, module key), and per module key across clusters."""
+
+    by_cluster: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    by_module: Mapping[str, float] = field(default_factory=dict)
+
+    def factor(self, cluster: str, key: str) -> float:
+        """The factor for module `key` on a question of `cluster`."""
+        if (cluster, key) in self.by_cluster:
+            return self.by_cluster[cluster, key]
+        return self.by_module.get(key, 1.0)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_cluster or self.by_module)
+
+
+def boosts(records: Mapping[Keyed, Record]) -> Boosts:
+    """The factors of every record with enough events, per cluster and per module."""
+    modules: dict[str, Record] = {}
+    for (_, key), record in records.items():
+        modules[key] = modules.get(key, Record()) + record
+    return Boosts(
+        {
+            (cluster, key): boost(record)
+            for (cluster, key), record in records.items()
+            if cluster is not None and record.counts
+        },
+        {key: boost(record) for key, record in modules.items() if record.counts},
+    )

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from bots.suggestions.conversations import ArchivedChat, Turn, turn_of
 from bots.suggestions.modules import AnswerModule
-from bots.suggestions.prior import HELPFUL, UNHELPFUL, Record
+from bots.suggestions.prior import HELPFUL, UNHELPFUL, Keyed, Record
 from bots.suggestions.tables import answer_modules, suggestion_feedback, suggestion_models
 from bridge.archive.tables import archived_chats, archived_messages
 from bridge.messages.crypto import MessageCipher, Sealed
@@ -155,6 +155,7 @@ class Shown:
     module_id: int
     module_text: str
     fallback: bool
+    question_cluster: str | None
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ def record_shown(
     chat_id: uuid.UUID,
     supporter_id: uuid.UUID,
     modules: list[tuple[int, bool]],
+    question_cluster: str,
 ) -> list[Shown]:
     """Remember the suggestions just shown, best first: (module id, whether a stand-in)."""
     rows = conn.execute(
@@ -183,6 +185,7 @@ def record_shown(
                 "rank": rank,
                 "action": "shown",
                 "fallback": fallback,
+                "question_cluster": question_cluster,
             }
             for rank, (module_id, fallback) in enumerate(modules, start=1)
         ],
@@ -201,6 +204,7 @@ def _select_shown() -> Any:
         suggestion_feedback.c.module_id,
         answer_modules.c.text.label("module_text"),
         suggestion_feedback.c.fallback,
+        suggestion_feedback.c.question_cluster,
     ).join(answer_modules, answer_modules.c.id == suggestion_feedback.c.module_id)
 
 
@@ -263,6 +267,7 @@ def record_action(
             supporter_id=shown.supporter_id,
             rank=shown.rank,
             action=action,
+            question_cluster=shown.question_cluster,
             edited_ciphertext=edited.ciphertext if edited else None,
             edited_nonce=edited.nonce if edited else None,
             edited_key_id=edited.key_id if edited else None,
@@ -270,17 +275,22 @@ def record_action(
     )
 
 
-def feedback_records(conn: Connection) -> dict[str, Record]:
-    """Each module's record with supporters, by module key (across model versions)."""
+def feedback_records(conn: Connection) -> dict[Keyed, Record]:
+    """Each module's record with supporters per question cluster, by module key.
+
+    Keys carry over across model versions; a cluster is a module key too.
+    """
     action = suggestion_feedback.c.action
+    cluster = suggestion_feedback.c.question_cluster
     rows = conn.execute(
         select(
+            cluster,
             answer_modules.c.key,
             func.count().filter(action.in_(HELPFUL)).label("helpful"),
             func.count().filter(action.in_(UNHELPFUL)).label("unhelpful"),
         )
         .join(answer_modules, answer_modules.c.id == suggestion_feedback.c.module_id)
         .where(action.in_(HELPFUL + UNHELPFUL))
-        .group_by(answer_modules.c.key)
+        .group_by(cluster, answer_modules.c.key)
     )
-    return {row.key: Record(row.helpful, row.unhelpful) for row in rows}
+    return {(row.question_cluster, row.key): Record(row.helpful, row.unhelpful) for row in rows}

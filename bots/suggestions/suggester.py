@@ -8,7 +8,7 @@ the three most used modules, all flagged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from bots.embedding import Embedder
 from bots.suggestions import model_file, repository
 from bots.suggestions.conversations import Turn, model_text
+from bots.suggestions.prior import Boosts
 from bots.suggestions.ranker import Ranker
 from bots.suggestions.repository import StoredModel, StoredModule
 
@@ -43,6 +44,7 @@ class Suggestions:
 
     items: tuple[Suggestion, ...]
     model_version: int
+    cluster: str  # the kind of question: the key of the module the model itself ranks first
 
     @property
     def fallback(self) -> bool:
@@ -92,15 +94,16 @@ class Suggester:
         self,
         question: str,
         context: Sequence[Turn] = (),
-        boosts: Mapping[str, float] | None = None,
+        boosts: Boosts | None = None,
     ) -> Suggestions:
         """Exactly three suggestions for the customer's question, given what came before.
 
-        `boosts` (module key -> factor, from supporters' feedback) re-rank the modules.
+        `boosts` (from supporters' feedback) re-rank the modules for this kind of question.
         """
         scores = self.scores([model_text(question, context)])[0]
+        cluster = self.modules[int(np.argmax(scores))].key
         if boosts:
-            scores = scores * np.array([boosts.get(m.key, 1.0) for m in self.modules])
+            scores = scores * np.array([boosts.factor(cluster, m.key) for m in self.modules])
         best = np.argsort(-scores, kind="stable")[:SHOWN]
         chosen = [int(i) for i in best if scores[i] >= FLOOR]
         confident = len(chosen)
@@ -114,4 +117,4 @@ class Suggester:
             )
             for rank, i in enumerate(chosen)
         )
-        return Suggestions(items, self.version)
+        return Suggestions(items, self.version, cluster)

@@ -1,4 +1,4 @@
-"""Supporters' feedback re-ranks modules: bounded, and never on one rating alone."""
+"""Supporters' feedback re-ranks modules: bounded, per kind of question, never on one rating."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from bots.suggestions.prior import WEIGHT, Record, boost, boosts
 
 def test_one_rating_alone_changes_nothing() -> None:
     assert boost(Record(helpful=1)) == boost(Record(unhelpful=1)) == boost(Record()) == 1.0
-    assert boosts({"a": Record(1, 0), "b": Record(0, 2)}) == {}
+    learned = boosts({("battery", "a"): Record(1, 0), ("battery", "b"): Record(0, 2)})
+    assert not learned
+    assert learned.factor("battery", "a") == learned.factor("battery", "b") == 1.0
 
 
 def test_a_run_of_ratings_moves_a_module_within_bounds() -> None:
@@ -26,3 +28,23 @@ def test_each_more_rating_moves_a_score_only_a_little() -> None:
         steps.append(abs(boost(after) - boost(record)))
         record = after
     assert max(steps) < 0.1
+
+
+def test_feedback_counts_where_it_was_given_and_module_wide_elsewhere() -> None:
+    learned = boosts(
+        {
+            ("battery", "charger"): Record(helpful=4),  # for battery questions, the charger fits
+            ("theft", "charger"): Record(unhelpful=1),
+            ("insurance", "charger"): Record(unhelpful=1),
+        }
+    )
+    assert learned.factor("battery", "charger") == boost(Record(helpful=4))
+    # Elsewhere the charger's record over all kinds of question (4 up, 2 down) counts.
+    assert learned.factor("delivery", "charger") == boost(Record(helpful=4, unhelpful=2))
+    assert learned.factor("battery", "other") == 1.0
+
+
+def test_old_feedback_without_a_cluster_counts_module_wide() -> None:
+    learned = boosts({(None, "charger"): Record(unhelpful=3)})
+    assert learned.by_cluster == {}
+    assert learned.factor("battery", "charger") == boost(Record(unhelpful=3)) < 1.0
