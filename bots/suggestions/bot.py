@@ -200,8 +200,9 @@ class SuggestBot(slixmpp.ClientXMPP):
             if item is None:
                 return "There is no suggestion to pick yet."
             if rating:
-                offers.rate(conn, suggestion_id=item.id, supporter=supporter, up=rating == "+")
-                return f"Thanks: suggestion {rank} rated {'up' if rating == '+' else 'down'}."
+                thumb = "up" if rating == "+" else "down"
+                offers.rate(conn, suggestion_id=item.id, supporter=supporter, rating=thumb)
+                return f"Thanks: suggestion {rank} rated {thumb}."
             given = [value.strip() for value in (values or "").split(";") if value.strip()]
             offers.send(conn, self.cipher, suggestion_id=item.id, supporter=supporter, values=given)
             return f"Sent suggestion {rank}."

@@ -54,8 +54,8 @@ def send_suggestion(
 def rate_suggestion(
     suggestion_id: int, body: FeedbackIn, supporter: CurrentSupporter, conn: DbConn
 ) -> None:
-    """Thumbs up or down."""
-    offers.rate(conn, suggestion_id=suggestion_id, supporter=supporter, up=body.rating == "up")
+    """Thumbs up or down; `null` takes the rating back."""
+    offers.rate(conn, suggestion_id=suggestion_id, supporter=supporter, rating=body.rating)
 
 
 @router.post("/api/suggestions/query")

@@ -149,9 +149,10 @@ def send(
     return reply_id
 
 
-def rate(conn: Connection, *, suggestion_id: int, supporter: User, up: bool) -> None:
-    """Thumbs up or down for a shown suggestion."""
-    repository.record_action(conn, _own(conn, suggestion_id, supporter), "up" if up else "down")
+def rate(conn: Connection, *, suggestion_id: int, supporter: User, rating: str | None) -> None:
+    """Thumbs "up" or "down" for a shown suggestion, or None to take the rating back."""
+    shown = _own(conn, suggestion_id, supporter)
+    repository.record_action(conn, shown, rating or "unrated")
 
 
 def _own(conn: Connection, suggestion_id: int, supporter: User) -> Shown:

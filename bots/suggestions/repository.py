@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, union_all
 
 from bots.suggestions.conversations import ArchivedChat, Turn, turn_of
 from bots.suggestions.modules import AnswerModule
@@ -16,6 +16,9 @@ from bots.suggestions.tables import answer_modules, suggestion_feedback, suggest
 from bridge.archive.tables import archived_chats, archived_messages
 from bridge.messages.crypto import MessageCipher, Sealed
 from bridge.messages.repository import opened
+
+RATINGS = ("up", "down", "unrated")  # "unrated" takes a rating back
+CHOICES = ("chosen", "edited")
 
 
 @dataclass(frozen=True)
@@ -236,32 +239,26 @@ def latest_shown(conn: Connection, *, chat_id: uuid.UUID, supporter_id: uuid.UUI
 def handled(conn: Connection, shown: Shown) -> Handled:
     """Whether the shown suggestion was sent since, and its latest rating."""
     feedback = suggestion_feedback.c
-    actions = conn.execute(
-        select(feedback.action)
-        .where(
-            feedback.id > shown.id,
-            feedback.chat_id == shown.chat_id,
-            feedback.supporter_id == shown.supporter_id,
-            feedback.module_id == shown.module_id,
-            feedback.rank == shown.rank,
-            feedback.action != "shown",
-        )
-        .order_by(feedback.id)
-    ).scalars()
-    done = list(actions)
-    ratings = [action for action in done if action in ("up", "down")]
+    actions = list(
+        conn.execute(
+            select(feedback.action).where(feedback.shown_id == shown.id).order_by(feedback.id)
+        ).scalars()
+    )
+    ratings = [action for action in actions if action in RATINGS]
+    latest = ratings[-1] if ratings else None
     return Handled(
-        sent=any(action in ("chosen", "edited") for action in done),
-        rating=ratings[-1] if ratings else None,
+        sent=any(action in ("chosen", "edited") for action in actions),
+        rating=latest if latest != "unrated" else None,
     )
 
 
 def record_action(
     conn: Connection, shown: Shown, action: str, edited: Sealed | None = None
 ) -> None:
-    """Remember what the supporter did with a shown suggestion (chosen, edited, up, down)."""
+    """Remember what the supporter did with a shown suggestion (chosen, edited, rated)."""
     conn.execute(
         insert(suggestion_feedback).values(
+            shown_id=shown.id,
             module_id=shown.module_id,
             chat_id=shown.chat_id,
             supporter_id=shown.supporter_id,
@@ -278,19 +275,35 @@ def record_action(
 def feedback_records(conn: Connection) -> dict[Keyed, Record]:
     """Each module's record with supporters per question cluster, by module key.
 
-    Keys carry over across model versions; a cluster is a module key too.
+    Keys carry over across model versions; a cluster is a module key too. Every
+    choice counts, but of a suggestion's ratings only the latest (changed or
+    taken back, the earlier ones no longer count).
     """
-    action = suggestion_feedback.c.action
-    cluster = suggestion_feedback.c.question_cluster
+    feedback = suggestion_feedback.c
+    rated = func.coalesce(feedback.shown_id, feedback.id)  # rows from before shown_id: their own
+    newest_first = (
+        func.row_number().over(partition_by=rated, order_by=feedback.id.desc()).label("newest")
+    )
+    ratings = (
+        select(feedback.question_cluster, feedback.module_id, feedback.action, newest_first)
+        .where(feedback.action.in_(RATINGS))
+        .subquery()
+    )
+    latest_ratings = select(
+        ratings.c.question_cluster, ratings.c.module_id, ratings.c.action
+    ).where(ratings.c.newest == 1)
+    choices = select(feedback.question_cluster, feedback.module_id, feedback.action).where(
+        feedback.action.in_(CHOICES)
+    )
+    counted = union_all(latest_ratings, choices).subquery()
     rows = conn.execute(
         select(
-            cluster,
+            counted.c.question_cluster,
             answer_modules.c.key,
-            func.count().filter(action.in_(HELPFUL)).label("helpful"),
-            func.count().filter(action.in_(UNHELPFUL)).label("unhelpful"),
+            func.count().filter(counted.c.action.in_(HELPFUL)).label("helpful"),
+            func.count().filter(counted.c.action.in_(UNHELPFUL)).label("unhelpful"),
         )
-        .join(answer_modules, answer_modules.c.id == suggestion_feedback.c.module_id)
-        .where(action.in_(HELPFUL + UNHELPFUL))
-        .group_by(cluster, answer_modules.c.key)
+        .join(answer_modules, answer_modules.c.id == counted.c.module_id)
+        .group_by(counted.c.question_cluster, answer_modules.c.key)
     )
     return {(row.question_cluster, row.key): Record(row.helpful, row.unhelpful) for row in rows}

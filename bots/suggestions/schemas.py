@@ -65,9 +65,9 @@ class SentOut(BaseModel):
 
 
 class FeedbackIn(Input):
-    """Thumbs up or down."""
+    """Thumbs up or down, or null to take the rating back."""
 
-    rating: Literal["up", "down"]
+    rating: Literal["up", "down"] | None = Field(description="null takes the rating back")
 
 
 class QueryIn(Input):

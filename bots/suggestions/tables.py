@@ -66,11 +66,12 @@ suggestion_feedback = Table(
     Column("fallback", Boolean, nullable=False, server_default=false()),  # shown: a stand-in
     # The kind of question it answered (its model's top module key): feedback counts per kind.
     Column("question_cluster", Text),
+    Column("shown_id", BigInteger, ForeignKey("suggestion_feedback.id")),  # what it acts on
     # An edited text is message content: stored only encrypted, like message bodies.
     Column("edited_ciphertext", LargeBinary),
     Column("edited_nonce", LargeBinary),
     Column("edited_key_id", Text),
     CheckConstraint(
-        "action IN ('shown', 'chosen', 'edited', 'up', 'down')", name="feedback_action"
+        "action IN ('shown', 'chosen', 'edited', 'up', 'down', 'unrated')", name="feedback_action"
     ),
 )

@@ -183,6 +183,21 @@ async def test_the_console_gets_sends_and_rates_the_same_suggestions_over_http(
         (True, None), (False, "down"), (False, None)
     ]  # fmt: skip
     assert after["fallback"] == any(s["fallback"] for s in after["suggestions"])
+
+    def counted() -> tuple[int, int]:
+        records = suggesting.db.run_sync(repository.feedback_records).values()
+        return sum(r.helpful for r in records), sum(r.unhelpful for r in records)
+
+    before = counted()
+    for rating, change in (("up", (1, 0)), ("down", (0, 1)), (None, (0, 0))):
+        changed = call(
+            suggesting, "POST", f"/api/suggestions/{latest[2]['id']}/feedback", sam_person,
+            json={"rating": rating},
+        )  # fmt: skip
+        assert changed.status_code == 204
+        # Only the latest rating counts: changed, the earlier one goes; taken back, none.
+        assert counted() == (before[0] + change[0], before[1] + change[1])
+    assert call(suggesting, "GET", path, sam_person).json()["suggestions"][2]["rating"] is None
     foreign = call(
         suggesting, "POST", f"/api/suggestions/{latest[2]['id']}/send", make_supporter("Ben"),
         json={},
