@@ -207,6 +207,11 @@ async def test_suggestions_follow_the_open_chat_and_come_back_after_a_reload(
     ria_ids = await panel.locator(".suggestion-chip").evaluate_all(
         "chips => chips.map(chip => chip.dataset.suggestionId)"
     )
+    await chip(page, 1).locator("[data-action=send]").click()
+    await received(ria, BATTERY)
+    helpful = page.get_by_role("button", name="Rate suggestion 2 helpful")
+    await helpful.click()
+    await eventually(lambda: ("up", 2) in feedback(suggesting, ria.chat["id"]) or None)
 
     # Ben writes while Ria's chat is open: her chips stay.
     ben.client.say(ben.room, "Wurde die Verlängerung von meinem Vertrag bearbeitet?")
@@ -224,6 +229,19 @@ async def test_suggestions_follow_the_open_chat_and_come_back_after_a_reload(
         "chips => chips.map(chip => chip.dataset.suggestionId)"
     )
     assert again == ria_ids
+    # What was sent and rated before the reload still shows, and the fallback hint too.
+    await expect(chip(page, 1)).to_have_attribute("data-state", "sent")
+    await expect(helpful).to_have_attribute("aria-pressed", "true")
+    await expect(panel.locator("#suggestions-note")).to_be_visible()
+    # Pressing the pressed thumb again takes the rating back.
+    await helpful.click()
+    await expect(helpful).to_have_attribute("aria-pressed", "false")
+    await eventually(lambda: feedback(suggesting, ria.chat["id"])[-1] == ("unrated", 2) or None)
+    await page.reload()
+    await expect(page.locator("#connection-state")).to_have_attribute("data-state", "online")
+    await page.locator(f"[data-chat-id='{ria.chat['id']}'] [data-action=open]").click()
+    await expect(chip(page, 2)).to_be_visible()
+    await expect(helpful).to_have_attribute("aria-pressed", "false")
 
 
 async def test_chips_work_by_keyboard_show_api_errors_stay_text_and_fit_a_phone(

@@ -7,14 +7,15 @@
  * sends it as edited ({"text": …}; with only its placeholders filled in, as chosen
  * with {"values": […]}), Escape or Cancel gives the composer its draft back. A chip
  * with open placeholders ({{Number}}) cannot be sent blind: its text opens the
- * editor with the first one selected. Thumbs up / down rate a chip (POST …/feedback).
+ * editor with the first one selected. Thumbs up / down rate a chip (POST …/feedback);
+ * pressing the pressed thumb again takes the rating back ({"rating": null}).
  *
  * The offer itself always comes from GET /api/chats/{id}/suggestions: suggest@'s
  * private room message only says that there is a new one (any occupant could send
  * such a message), and is read for the chat the supporter is looking at, the other
- * chats' when they are opened. Its `fallback` flag shows "Not sure — most used
- * answers" when it names the same suggestions the api gives. Chip texts go in as
- * text nodes, never as HTML.
+ * chats' when they are opened. The api's offer says whether the model was unsure
+ * ("Not sure — most used answers") and, after a reload too, which chips were sent
+ * and how each is rated. Chip texts go in as text nodes, never as HTML.
  *
  * Selectors for tests:
  *   #suggestions (hidden without an offer), #suggestions-note (the fallback hint),
@@ -55,10 +56,9 @@ export class SuggestionsPanel {
     };
     this.chatId = null;
     this.usable = false;
-    this.offers = new Map(); // chat id -> suggestions as the api gave them last
-    this.hints = new Map(); // chat id -> {ids, fallback} of suggest@'s latest message
-    this.ratings = new Map(); // suggestion id -> "up" | "down"
-    this.states = new Map(); // suggestion id -> "sending" | "sent"
+    this.offers = new Map(); // chat id -> the offer as the api gave it last
+    this.ratings = new Map(); // suggestion id -> "up" | "down" | null, as rated here since
+    this.states = new Map(); // suggestion id -> "sending" | "sent", as sent here since
     this.edit = null; // {item, draft} while the composer edits a suggestion
     this._loads = 0;
 
@@ -96,9 +96,8 @@ export class SuggestionsPanel {
   }
 
   /** suggest@ told the supporter about a new offer in this chat. */
-  offered(chatId, { chatId: named, fallback, items }) {
+  offered(chatId, { chatId: named }) {
     if (named !== chatId) return;
-    this.hints.set(chatId, { ids: idsOf(items), fallback });
     if (chatId === this.chatId && this.usable) this._load();
     else this.offers.delete(chatId); // read when it is opened, never shown stale
   }
@@ -109,7 +108,6 @@ export class SuggestionsPanel {
     this.chatId = null;
     this.usable = false;
     this.offers.clear();
-    this.hints.clear();
     this.ratings.clear();
     this.states.clear();
     this._showError(null);
@@ -154,7 +152,7 @@ export class SuggestionsPanel {
     try {
       const offer = await this.request(`/api/chats/${chatId}/suggestions`);
       if (load !== this._loads || chatId !== this.chatId) return;
-      this.offers.set(chatId, offer.suggestions);
+      this.offers.set(chatId, offer);
       this._render();
     } catch (error) {
       if (load === this._loads && chatId === this.chatId) this._failed(error);
@@ -163,21 +161,21 @@ export class SuggestionsPanel {
 
   /** The open chat's suggestions, if I can use them. */
   _items() {
-    return (this.usable && this.offers.get(this.chatId)) || [];
+    const offer = this.usable && this.offers.get(this.chatId);
+    return offer ? offer.suggestions : [];
   }
 
   /** Redraw the chips, keeping the focus on the same button of the same place. */
   _render() {
     const items = this._items();
-    const hint = this.hints.get(this.chatId);
-    show(this.ui.note, Boolean(items.length && hint && hint.fallback && hint.ids === idsOf(items)));
+    show(this.ui.note, Boolean(items.length && this.offers.get(this.chatId).fallback));
     this._showPanel();
     const focused = document.activeElement;
     const place = focused && focused.closest('.suggestion-chip');
     const focus = place && this.ui.list.contains(place) && { rank: place.dataset.rank, action: focused.dataset.action };
     const editing = this.edit && this.edit.item.id;
-    const state = (item) => this.states.get(item.id) || 'ready';
-    const rating = (item) => this.ratings.get(item.id);
+    const state = (item) => this.states.get(item.id) || (item.sent ? 'sent' : 'ready');
+    const rating = (item) => (this.ratings.has(item.id) ? this.ratings.get(item.id) : item.rating);
     this.ui.list.replaceChildren(
       ...items.map((item) => chip(item, { state: state(item), rating: rating(item), editing: item.id === editing })),
     );
@@ -211,7 +209,7 @@ export class SuggestionsPanel {
   // --- send, edit, rate ------------------------------------------------------------------
 
   _send(item) {
-    if (this.states.has(item.id)) return; // on its way, or sent already (Edit sends a variant)
+    if (this.states.has(item.id) || item.sent) return; // on its way, or sent (Edit sends a variant)
     if (item.missing.length) {
       this._startEdit(item); // it cannot go out with {{…}} in it
       return;
@@ -273,16 +271,18 @@ export class SuggestionsPanel {
     this._render();
   }
 
-  async _rate(item, rating) {
-    const before = this.ratings.get(item.id);
-    if (before === rating) return; // a rating is not taken back, only changed
+  /** Rate the chip, or take the rating back when its thumb is pressed already. */
+  async _rate(item, thumb) {
+    const known = this.ratings.has(item.id);
+    const before = known ? this.ratings.get(item.id) : item.rating;
+    const rating = before === thumb ? null : thumb;
     this._showError(null);
     this.ratings.set(item.id, rating);
     this._render();
     try {
       await this.request(`/api/suggestions/${item.id}/feedback`, { method: 'POST', body: { rating } });
     } catch (error) {
-      if (before) this.ratings.set(item.id, before);
+      if (known) this.ratings.set(item.id, before);
       else this.ratings.delete(item.id);
       this._render();
       this._failed(error);
@@ -384,10 +384,6 @@ function asSent(item, text) {
     .join('(\\S[\\s\\S]*?)');
   const filled = new RegExp(`^${pattern}$`).exec(wanted);
   return filled ? { values: filled.slice(1).map((value) => value.trim()) } : { text: wanted };
-}
-
-function idsOf(items) {
-  return items.map((item) => item.id).join(',');
 }
 
 /** A thumb icon (the down one is the same, turned by CSS). */
