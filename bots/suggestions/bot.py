@@ -1,6 +1,7 @@
 """`suggest@`: sits in the rooms of taken chats and offers their supporter three replies.
 
-When the customer writes, the supporter holding the chat gets a private room
+When the customer writes, and when a supporter takes a chat whose customer's
+last message is still unanswered, the supporter holding the chat gets a private room
 message: a plain body any desktop client shows and a `<suggestions/>` payload
 with ids for the web console. The supporter answers it: `2` sends suggestion 2
 (`2 14 March` fills an open placeholder first), `2+` / `2-` rates it.
@@ -26,7 +27,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from bots.suggestions import offers
-from bots.suggestions.conversations import Role, Turn
+from bots.suggestions.conversations import Role, Turn, turn_of
 from bots.suggestions.live_model import LiveModel
 from bridge.accounts import bots
 from bridge.accounts import repository as accounts
@@ -36,6 +37,7 @@ from bridge.chats.repository import Chat
 from bridge.chats.service import ReplyRefused
 from bridge.chats.states import Status
 from bridge.db import Database
+from bridge.messages import repository as messages
 from bridge.messages.crypto import MessageCipher
 from bridge.routing.rooms import NS
 from bridge.settings import Settings
@@ -57,6 +59,8 @@ class RoomState:
     chat_id: uuid.UUID
     customer_id: uuid.UUID
     turns: deque[Turn] = field(default_factory=lambda: deque(maxlen=CONTEXT_TURNS))
+    # The latest offer for a supporter not in the room yet: sent when they come in.
+    waiting: tuple[str, offers.Offer] | None = None
 
 
 class SuggestBot(slixmpp.ClientXMPP):
@@ -76,6 +80,7 @@ class SuggestBot(slixmpp.ClientXMPP):
         self.add_event_handler("session_start", self._on_start)
         self.add_event_handler("groupchat_message", self._on_room_message)
         self.add_event_handler("message", self._on_private_message)
+        self.add_event_handler("groupchat_presence", self._on_room_presence)
         self.register_handler(
             CoroutineCallback(
                 "room invitation",
@@ -110,6 +115,28 @@ class SuggestBot(slixmpp.ClientXMPP):
             log.warning("cannot enter %s: %s", chat.room_jid, type(error).__name__)
             return
         log.info("suggesting in %s", chat.room_jid)
+        await self._catch_up(chat.room_jid)
+
+    async def _catch_up(self, room: str) -> None:
+        """Learn what was said before the bot came in; offer replies to an unanswered question.
+
+        The customer usually asks while the chat waits: the supporter who takes it gets
+        the three suggestions right away. Messages heard live since the join win.
+        """
+        state = self.rooms[room]
+        logged = await self.db.run(messages.list_for_chat, state.chat_id, self.cipher)
+        if state.turns:
+            return
+        turns = [
+            turn
+            for row in logged
+            if row["readable"]
+            and (turn := turn_of(str(row["kind"]), str(row["sender"]), str(row["body"])))
+        ]
+        state.turns.extend(turns)
+        if turns and turns[-1].role == "customer":
+            context = tuple(state.turns)[:-1]
+            await self._suggest(room, state, turns[-1].text, context)
 
     async def _on_invitation(self, message: Any) -> None:
         invitation = message.xml.find("{jabber:x:conference}x")
@@ -162,17 +189,33 @@ class SuggestBot(slixmpp.ClientXMPP):
             self._offer_to(room, supporter, offer)
 
     def _offer_to(self, room: str, supporter: User, offer: offers.Offer) -> None:
-        nick = self._nick_of(room, supporter)
-        if nick is None:
-            return  # not in the room right now: the console fetches the offer over HTTP
+        nick = self._nick_of(room, supporter.localpart)
+        if nick is None:  # not in the room yet (a desktop client joins on the invitation)
+            self.rooms[room].waiting = (supporter.localpart, offer)
+            return
+        self.rooms[room].waiting = None
+        self._send_offer(room, nick, offer)
+
+    def _send_offer(self, room: str, nick: str, offer: offers.Offer) -> None:
         message = self.make_message(mto=JID(f"{room}/{nick}"), mbody=offer.body(), mtype="chat")
         message.xml.append(_payload(offer))
         message.send()
 
-    def _nick_of(self, room: str, user: User) -> str | None:
+    def _on_room_presence(self, presence: Any) -> None:
+        """A supporter came into the room: give them the offer that waited for them."""
+        room, nick = presence["from"].bare, presence["from"].resource
+        state = self.rooms.get(room)
+        if state is None or state.waiting is None or presence["type"] == "unavailable":
+            return
+        localpart, offer = state.waiting
+        if self._nick_of(room, localpart) == nick:
+            state.waiting = None
+            self._send_offer(room, nick, offer)
+
+    def _nick_of(self, room: str, localpart: str) -> str | None:
         muc = self.plugin["xep_0045"]
         for nick in muc.get_roster(JID(room)) or ():
-            if JID(muc.get_jid_property(JID(room), nick, "jid")).user == user.localpart:
+            if JID(muc.get_jid_property(JID(room), nick, "jid")).user == localpart:
                 return str(nick)
         return None
 

@@ -3,8 +3,9 @@
 Feedback counts per kind of question: a question's *cluster* is the module the
 model itself ranks first for it, so "the model says X, supporters send Y" is
 learned where it happens, without touching the ranking of other questions.
-Where a cluster has too few events, the module's record across all questions
-stands in.
+(Pooling a module's record over all clusters as a fallback was measured and
+dropped: a module sent often for its own questions was then pushed onto others;
+on BANKING77 it cost 0.7 points top-1, see `bench/suggestions_feedback.py`.)
 
 Each record (helpful: chosen, sent after editing, thumbs up; unhelpful: thumbs
 down), shrunk towards a neutral 50% by `PRIOR` pseudo-events, scales the
@@ -43,9 +44,6 @@ class Record:
             return Record(self.helpful + 1, self.unhelpful)
         return Record(self.helpful, self.unhelpful + 1)
 
-    def __add__(self, other: Record) -> Record:
-        return Record(self.helpful + other.helpful, self.unhelpful + other.unhelpful)
-
 
 def boost(record: Record) -> float:
     """The factor for a module's score: 1 - WEIGHT/2 (always refused) .. 1 + WEIGHT/2."""
@@ -62,31 +60,24 @@ Keyed = tuple[str | None, str]
 
 @dataclass(frozen=True)
 class Boosts:
-    """The factors that count: per (cluster, module key), and per module key across clusters."""
+    """The factors that count, per (question cluster, module key)."""
 
     by_cluster: Mapping[tuple[str, str], float] = field(default_factory=dict)
-    by_module: Mapping[str, float] = field(default_factory=dict)
 
     def factor(self, cluster: str, key: str) -> float:
         """The factor for module `key` on a question of `cluster`."""
-        if (cluster, key) in self.by_cluster:
-            return self.by_cluster[cluster, key]
-        return self.by_module.get(key, 1.0)
+        return self.by_cluster.get((cluster, key), 1.0)
 
     def __bool__(self) -> bool:
-        return bool(self.by_cluster or self.by_module)
+        return bool(self.by_cluster)
 
 
 def boosts(records: Mapping[Keyed, Record]) -> Boosts:
-    """The factors of every record with enough events, per cluster and per module."""
-    modules: dict[str, Record] = {}
-    for (_, key), record in records.items():
-        modules[key] = modules.get(key, Record()) + record
+    """The factors of every record with enough events (feedback without a cluster is old)."""
     return Boosts(
         {
             (cluster, key): boost(record)
             for (cluster, key), record in records.items()
             if cluster is not None and record.counts
-        },
-        {key: boost(record) for key, record in modules.items() if record.counts},
+        }
     )

@@ -20,7 +20,7 @@ from bots.suggestions.tables import suggestion_feedback
 from tests.browser.conftest import Pages, fits, focus_is_visible, screenshot_path
 from tests.browser.test_console import bubble, log_in_as
 from tests.browser.test_console_chat_list import take_in_console
-from tests.conftest import InChat, Person, call, eventually
+from tests.conftest import InChat, Person, call, eventually, logged_messages
 from tests.stack import Stack
 from tests.suggestions.conftest import BATTERY, suggesting
 
@@ -304,3 +304,19 @@ async def test_chips_work_by_keyboard_show_api_errors_stay_text_and_fit_a_phone(
     ria.client.say(ria.room, "Und jetzt?")
     await expect(chip(page, 1).locator(".suggestion-clamp")).to_have_text(MARKUP)
     assert await page.locator("#suggestions img").count() == 0
+
+
+async def test_a_question_asked_while_waiting_shows_chips_when_the_console_takes_the_chat(
+    suggesting: Stack,
+    pages: Pages,
+    customer_in_chat: StartChat,
+    make_supporter: Callable[..., Person],
+) -> None:
+    page = await pages.open("/console")
+    await log_in_as(page, make_supporter("Sam"))
+    ria = await customer_in_chat("Ria", "Akku")
+    ria.client.say(ria.room, "Mein Akku lädt nicht mehr")
+    await eventually(lambda: logged_messages(suggesting, ria.chat["id"], ria.person.token, 2))
+    await take_in_console(page, ria)
+    await eventually(lambda: feedback(suggesting, ria.chat["id"]) or None, timeout=30)
+    await expect(chip(page, 1).locator("[data-action=send]")).to_have_attribute("title", BATTERY)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bots.suggestions import repository
 from bots.suggestions.tables import suggestion_feedback
-from tests.conftest import InChat, Person, call, eventually
+from tests.conftest import InChat, Person, call, eventually, logged_messages
 from tests.stack import Stack, pg_dump
 from tests.suggestions.conftest import BATTERY
 from tests.xmpp import NS, Client
@@ -241,3 +241,21 @@ def test_any_text_gets_three_suggestions_for_supporters_only(
     assert len(found["suggestions"]) == 3 and found["model_version"] >= 1
     customer = call(suggesting, "POST", "/api/suggestions/query", make_guest("Mia"), json=query)
     assert customer.status_code == 403
+
+
+async def test_a_question_asked_while_waiting_gets_suggestions_when_the_chat_is_taken(
+    suggesting: Stack,
+    customer_in_chat: StartChat,
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    ria = await customer_in_chat("Ria")
+    ria.client.say(ria.room, "Mein Akku lädt nicht mehr, was kann ich tun?")
+    await eventually(lambda: logged_messages(suggesting, ria.chat["id"], ria.person.token, 2))
+    sam_person = make_supporter("Sam")
+    sam = await connect(sam_person)
+    assert call(suggesting, "POST", f"/api/chats/{ria.chat['id']}/take", sam_person).is_success
+    await ria.client.wait_for(lambda: "active" in ria.client.statuses())
+    await sam.join(ria.room, "Sam")  # maybe before suggest@ is in, maybe after
+    await sam.wait_for(lambda: _offers(sam, ria.room), timeout=30)
+    assert _offers(sam, ria.room)[0]["body"].splitlines()[0] == f"1) {BATTERY}"
