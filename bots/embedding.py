@@ -7,6 +7,7 @@ their PyPI packages; nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any, Literal, Protocol
@@ -135,8 +136,38 @@ def embedder_for(name: str, settings: Settings) -> Embedder:
     )
 
 
-def configured_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings choose for training."""
+def configured_name(settings: Settings) -> str:
+    """The name of the embedder the settings choose."""
     if settings.embedder == "openai":
-        return embedder_for(OPENAI_PREFIX + settings.embeddings_model, settings)
-    return embedder_for(settings.embedder, settings)
+        return OPENAI_PREFIX + settings.embeddings_model
+    return settings.embedder
+
+
+def configured_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings choose for training (and the knowledge base)."""
+    return embedder_for(configured_name(settings), settings)
+
+
+class Embedders:
+    """A process's embedders by name: each model is loaded once, however many parts use it.
+
+    The api serves suggestions (with the model's recorded embedder) and
+    indexes and searches the knowledge base (with the configured one); with
+    the same name both get the same instance.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._loaded: dict[str, Embedder] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, name: str) -> Embedder:
+        """The embedder of this name, created on first use."""
+        with self._lock:
+            if name not in self._loaded:
+                self._loaded[name] = embedder_for(name, self.settings)
+            return self._loaded[name]
+
+    def configured(self) -> Embedder:
+        """The embedder the settings choose."""
+        return self(configured_name(self.settings))

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bots.knowledge import command as knowledge
 from bots.suggestions import command as suggestions
 from bridge import extauth
 from bridge.settings import Settings
@@ -50,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     suggestions.add_arguments(train)
     train.set_defaults(handler=suggestions.run_train)
+    kb_import = (
+        commands.add_parser("kb", help="knowledge base")
+        .add_subparsers()
+        .add_parser("import", help="import articles (Markdown or .jsonl) and embed them")
+    )
+    knowledge.add_arguments(kb_import)
+    kb_import.set_defaults(handler=knowledge.run_import)
     keys = commands.add_parser("keys", help="message encryption keys").add_subparsers()
     keys.add_parser("rotate", help="add a key for new messages").set_defaults(handler=_rotate)
     keys.add_parser("reencrypt", help="move old messages to the newest key").set_defaults(

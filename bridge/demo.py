@@ -1,4 +1,5 @@
-"""What `make run` adds for trying it out: a demo supporter, a suggestion model, a welcome."""
+"""What `make run` adds for trying it out: a demo supporter, a suggestion model, a knowledge
+base, a welcome."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from bots.knowledge import repository as knowledge
 from bots.suggestions import repository as suggestions
 from bridge.accounts import repository, service
 from bridge.settings import Settings, read_or_create_secret
 
 DEMO_EMAIL = "sam@example.com"
 DEMO_ARCHIVE = Path(__file__).resolve().parents[1] / "demo" / "archive.jsonl"
+DEMO_KB = Path(__file__).resolve().parents[1] / "demo" / "kb"
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,32 @@ def train_suggestions(env: dict[str, str], log_file: Path) -> subprocess.Popen[b
         )
 
 
-def welcome(settings: Settings, login: DemoLogin | None, *, training: bool = False) -> str:
+def needs_knowledge_base(conn: Connection) -> bool:
+    """True while the knowledge base is empty, when the demo articles are at hand.
+
+    Only then: importing again would overwrite what supporters edited.
+    """
+    return DEMO_KB.is_dir() and not knowledge.list_articles(conn)
+
+
+def import_knowledge_base(env: dict[str, str], log_file: Path) -> subprocess.Popen[bytes]:
+    """Import and embed the demo articles, in the background."""
+    with log_file.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bridge.cli", "kb", "import", str(DEMO_KB)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def welcome(
+    settings: Settings,
+    login: DemoLogin | None,
+    *,
+    training: bool = False,
+    importing: bool = False,
+) -> str:
     """What `run` prints once everything is ready."""
     lines = [
         "",
@@ -81,6 +109,11 @@ def welcome(settings: Settings, login: DemoLogin | None, *, training: bool = Fal
         lines.append(
             "  Reply suggestions: a model is being trained on the demo archive (a few minutes;"
             f" see {settings.log_dir / 'suggestions-train.log'}); suggest@ uses it when ready."
+        )
+    if importing:
+        lines.append(
+            "  Knowledge base: the demo articles are being imported and embedded (a few minutes;"
+            f" see {settings.log_dir / 'kb-import.log'}); search finds each one once embedded."
         )
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)

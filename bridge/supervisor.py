@@ -92,6 +92,7 @@ def run(settings: Settings) -> None:
     children = {name: Child(name, env, pid_dir) for name in CHILDREN}
     ejabberd = Ejabberd(settings, render(settings))
     training: subprocess.Popen[bytes] | None = None
+    importing: subprocess.Popen[bytes] | None = None
     stopping = False
 
     def request_stop(*_: object) -> None:
@@ -108,16 +109,27 @@ def run(settings: Settings) -> None:
         wait_until_ready(settings)
         if settings.demo and Database(engine).run_sync(demo.needs_suggestion_model):
             training = demo.train_suggestions(env, settings.log_dir / "suggestions-train.log")
-        print(demo.welcome(settings, supporter, training=training is not None), flush=True)
+        if settings.demo and Database(engine).run_sync(demo.needs_knowledge_base):
+            importing = demo.import_knowledge_base(env, settings.log_dir / "kb-import.log")
+        print(
+            demo.welcome(
+                settings,
+                supporter,
+                training=training is not None,
+                importing=importing is not None,
+            ),
+            flush=True,
+        )
         while not stopping:
             for child in children.values():
                 child.check()
             time.sleep(0.5)
     finally:
         log.info("stopping")
-        if training is not None and training.poll() is None:
-            training.terminate()
-            training.wait()
+        for helper in (training, importing):
+            if helper is not None and helper.poll() is None:
+                helper.terminate()
+                helper.wait()
         for child in reversed(children.values()):
             child.stop()
         ejabberd.stop()

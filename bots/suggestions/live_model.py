@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bots.embedding import embedder_for
 from bots.suggestions import prior, repository
-from bots.suggestions.suggester import Suggester
+from bots.suggestions.suggester import EmbedderFor, Suggester
 from bridge.db import Database
 from bridge.settings import Settings
 
@@ -29,9 +29,12 @@ class LiveModel:
     Checking here, off the message path, keeps a customer's message to one scoring.
     """
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, embedders: EmbedderFor | None = None
+    ) -> None:
         self.db = db
-        self.embedder_for = functools.partial(embedder_for, settings=settings)
+        # A process that also embeds for other reasons passes its shared `Embedders`.
+        self.embedder_for = embedders or functools.partial(embedder_for, settings=settings)
         self.current: Suggester | None = None
         self.boosts = prior.Boosts()  # from supporters' feedback records
         self._loaded = asyncio.Event()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
+from bots.embedding import Embedders
+from bots.knowledge import endpoints as knowledge
+from bots.knowledge.indexer import Indexer
+from bots.knowledge.service import ArticleNotFound, VersionConflict
 from bots.suggestions import endpoints as suggestions
 from bots.suggestions.live_model import LiveModel
 from bots.suggestions.offers import SuggestionNotFound, ValuesMissing
@@ -40,25 +46,31 @@ ERRORS: dict[type[Exception], int] = {
     SuggestionNotFound: status.HTTP_404_NOT_FOUND,
     ValuesMissing: status.HTTP_422_UNPROCESSABLE_CONTENT,
     ReplyRefused: status.HTTP_409_CONFLICT,
+    ArticleNotFound: status.HTTP_404_NOT_FOUND,
+    VersionConflict: status.HTTP_409_CONFLICT,
 }
 
 
 def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI:
     """Build the api for these settings, the live database and the archive."""
-    app = FastAPI(title="customer-chat", version="0.1.0")
+    app = FastAPI(title="customer-chat", version="0.1.0", lifespan=_background_work)
     app.state.settings = settings
     app.state.engine = engine
     app.state.throttle = LoginThrottle()
     app.state.cipher = MessageCipher(KeyStore.for_messages(settings))
     app.state.archive = archive
     app.state.archive_cipher = MessageCipher(KeyStore.for_archive(settings))
-    app.state.suggestions = LiveModel(Database(engine), settings)
+    # One instance per embedding model in this process: suggestions and the knowledge base share.
+    app.state.embedders = Embedders(settings)
+    app.state.suggestions = LiveModel(Database(engine), settings, app.state.embedders)
+    app.state.kb_indexer = Indexer(Database(engine), app.state.embedders.configured)
     routers = (
         accounts.router,
         admin_endpoints.router,
         archive_endpoints.router,
         chats.router,
         suggestions.router,
+        knowledge.router,
         invitations.router,
         health.router,
         pages.router,
@@ -70,6 +82,14 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
         app.add_exception_handler(error, _answer_with(code))
     app.middleware("http")(_security_headers(settings))
     return app
+
+
+@contextlib.asynccontextmanager
+async def _background_work(app: FastAPI) -> AsyncIterator[None]:
+    """Keep the knowledge base's chunks current while the api runs."""
+    indexing = asyncio.create_task(app.state.kb_indexer.run())
+    yield
+    indexing.cancel()
 
 
 def _answer_with(code: int) -> Callable[[Request, Exception], Awaitable[Response]]:

@@ -14,6 +14,7 @@ from bots.embedding import (
     USE,
     E5Embedder,
     Embedder,
+    Embedders,
     OpenAIEmbedder,
     UseEmbedder,
     configured_embedder,
@@ -83,3 +84,9 @@ def test_embedders_are_chosen_by_name_and_setting() -> None:
         embedder_for("openai:m", Settings())
     with pytest.raises(ValueError, match="no embedder 'word2vec'"):
         embedder_for("word2vec", Settings())
+
+
+def test_a_process_loads_each_model_once_however_many_parts_embed() -> None:
+    embedders = Embedders(Settings(embedder=USE))
+    assert embedders(USE) is embedders.configured() is embedders(USE)
+    assert isinstance(embedders(E5), E5Embedder) and embedders(E5) is not embedders(USE)

@@ -1,0 +1,1 @@
+"""The knowledge base: articles, their versions, embedded chunks and hybrid search."""
