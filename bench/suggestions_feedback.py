@@ -8,6 +8,11 @@ question by question, per question cluster (the model's own first pick), and
 re-rank as in production (`bots.suggestions.prior`). The second half is then
 scored without and with the records.
 
+Twice: once as the archive says, and once with a changed preference: for the
+five most common kinds of question the team now sends the model's usual second
+choice instead of its first (a new policy, an outdated archive). The first shows
+that feedback does no harm where the model is right, the second that it learns.
+
     .venv/bin/python -m bench.suggestions_feedback --archive demo/archive.jsonl
 """
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -87,21 +93,64 @@ def main() -> None:
     trained = train(chats, embedder, Options(validation=0.1, test=0.4, seed=args.seed))
     test = trained.dataset.part("test")
     chat_ids = sorted({example.pair.chat_id for example in test})
+    random.Random(args.seed).shuffle(chat_ids)  # archives come sorted by topic
     first = set(chat_ids[: len(chat_ids) // 2])
     replayed = [e for e in test if e.pair.chat_id in first]
     judged = [e for e in test if e.pair.chat_id not in first]
     column = {int(position): index for index, position in enumerate(trained.ranker.classes)}
     replay_scores, replay_right = _scores(trained, embedder, replayed, column)
     judged_scores, judged_right = _scores(trained, embedder, judged, column)
-    records = replay(replay_scores, replay_right)
-    after = boosted(records, judged_scores)
-    print(
-        f"{args.archive}: {len(replayed)} questions replayed with feedback, {len(judged)} judged; "
-        f"{sum(r.helpful for r in records.values())} helpful and "
-        f"{sum(r.unhelpful for r in records.values())} unhelpful events"
+    print(f"{args.archive}: {len(replayed)} questions replayed with feedback, {len(judged)} judged")
+    _report("as archived", replay_scores, replay_right, judged_scores, judged_right)
+    changed = preferences(replay_scores)
+    _report(
+        f"changed preference ({len(changed)} kinds of question)",
+        replay_scores,
+        relabelled(replay_scores, replay_right, changed),
+        judged_scores,
+        relabelled(judged_scores, judged_right, changed),
     )
-    print(f"top-1 before feedback {top1(judged_scores, judged_right):.2%}")
-    print(f"top-1 after feedback  {top1(after, judged_right):.2%}")
+
+
+def preferences(scores: NDArray[np.float32], kinds: int = 5) -> dict[int, int]:
+    """For the most common kinds of question: the module the team now prefers (column ->
+    column), the one the model on average ranks second for them."""
+    clusters = np.argmax(scores, axis=1)
+    changed = {}
+    for cluster in np.argsort(-np.bincount(clusters, minlength=scores.shape[1]))[:kinds]:
+        mean = scores[clusters == cluster].mean(axis=0)
+        mean[cluster] = -1.0
+        changed[int(cluster)] = int(np.argmax(mean))
+    return changed
+
+
+def relabelled(
+    scores: NDArray[np.float32], right: Sequence[int], changed: Mapping[int, int]
+) -> list[int]:
+    """The right answers once the team prefers the changed modules where the model was right."""
+    clusters = np.argmax(scores, axis=1)
+    return [
+        changed.get(wanted, wanted) if cluster == wanted else wanted
+        for cluster, wanted in zip(clusters.tolist(), right, strict=True)
+    ]
+
+
+def _report(
+    name: str,
+    replay_scores: NDArray[np.float32],
+    replay_right: Sequence[int],
+    judged_scores: NDArray[np.float32],
+    judged_right: Sequence[int],
+) -> None:
+    records = replay(replay_scores, replay_right)
+    helpful = sum(r.helpful for r in records.values())
+    unhelpful = sum(r.unhelpful for r in records.values())
+    before = top1(judged_scores, judged_right)
+    after = top1(boosted(records, judged_scores), judged_right)
+    print(
+        f"{name}: {helpful} helpful and {unhelpful} unhelpful events; "
+        f"top-1 before feedback {before:.2%}, after {after:.2%}"
+    )
 
 
 def _scores(

@@ -208,7 +208,8 @@ class SuggestBot(slixmpp.ClientXMPP):
         if state is None or state.waiting is None or presence["type"] == "unavailable":
             return
         localpart, offer = state.waiting
-        if self._nick_of(room, localpart) == nick:
+        # The event comes before the plugin's roster learns the newcomer: read the stanza.
+        if JID(presence["muc"]["jid"]).user == localpart:
             state.waiting = None
             self._send_offer(room, nick, offer)
 
