@@ -319,4 +319,5 @@ async def test_a_question_asked_while_waiting_shows_chips_when_the_console_takes
     await eventually(lambda: logged_messages(suggesting, ria.chat["id"], ria.person.token, 2))
     await take_in_console(page, ria)
     await eventually(lambda: feedback(suggesting, ria.chat["id"]) or None, timeout=30)
-    await expect(chip(page, 1).locator("[data-action=send]")).to_have_attribute("title", BATTERY)
+    send = chip(page, 1).locator("[data-action=send]")
+    await expect(send).to_have_attribute("title", BATTERY, timeout=20_000)
