@@ -34,7 +34,7 @@ const ui = {
   loginError: $('#login-error'),
   loginNotice: $('#login-notice'),
   view: $('#kb-view'),
-  body: $('#kb-body'),
+  layout: $('#kb-layout'),
   me: $('#me'),
   logout: $('#logout'),
   toConsole: $('#to-console'),
@@ -257,7 +257,7 @@ function listItem(article, current) {
 async function openArticle(articleId) {
   if (!(await mayLeave())) return;
   show(ui.placeholder, false);
-  ui.body.classList.add('is-chat-open');
+  ui.layout.classList.add('is-chat-open');
   await editor.open(articleId);
   renderList();
 }
@@ -265,7 +265,7 @@ async function openArticle(articleId) {
 async function newArticle() {
   if (!(await mayLeave())) return;
   show(ui.placeholder, false);
-  ui.body.classList.add('is-chat-open');
+  ui.layout.classList.add('is-chat-open');
   editor.openNew();
   renderList();
 }
@@ -274,7 +274,7 @@ async function leaveEditor() {
   if (editor.visible && !(await mayLeave())) return;
   editor.close();
   show(ui.placeholder, true);
-  ui.body.classList.remove('is-chat-open');
+  ui.layout.classList.remove('is-chat-open');
   if (session) renderList();
 }
 
