@@ -109,6 +109,7 @@ async def test_supporter_writes_an_article_with_preview_and_search_finds_it_with
 
     await page.set_viewport_size({"width": 390, "height": 844})
     assert await fits(page, 390)
+    await page.screenshot(path=screenshot_path("kb-editor-phone"))
     await page.locator("#kb-back").click()
     await expect(page.locator("#kb-list")).to_be_visible()
     assert await fits(page, 390)
