@@ -244,13 +244,18 @@ export class ArticleEditor {
     if (!theirs) return;
     const draft = this.draft;
     this._load(theirs);
+    this._keepDraft(draft);
+    toast(`Version ${theirs.version} loaded; your draft is kept. Save to replace it.`, 'info');
+  }
+
+  /** Put a draft back into the form over the loaded article. */
+  _keepDraft(draft) {
     const { ui } = this;
     ui.title.value = draft.title;
     ui.language.value = draft.language;
     ui.tags.value = draft.tags.join(', ');
     ui.body.value = draft.body;
     this._changed();
-    toast(`Version ${theirs.version} loaded; your draft is kept. Save to replace it.`, 'info');
   }
 
   _discardForTheirs() {
@@ -269,14 +274,17 @@ export class ArticleEditor {
       const draft = this.draft;
       const wasDirty = this.dirty;
       this._load(saved);
-      if (wasDirty) {
-        this.ui.title.value = draft.title;
-        this.ui.body.value = draft.body;
-        this.ui.tags.value = draft.tags.join(', ');
-        this.ui.language.value = draft.language;
-        this._changed();
-      }
+      if (wasDirty) this._keepDraft(draft);
       this.ui.saved.textContent = archive ? 'Archived — hidden from search.' : 'Restored — searchable in a few seconds.';
+      // Archive and restore take no version: if a colleague saved in between, a kept
+      // draft would silently replace their text on the next save. Say so.
+      if (wasDirty && saved.version !== article.version + 1) {
+        this.theirs = saved;
+        this.ui.conflictText.textContent = `Someone saved a newer version before this ${archive ? 'archiving' : 'restoring'}; your draft is kept, and saving it replaces their text (shown below).`;
+        this.ui.theirsBody.replaceChildren(h('p', {}, h('strong', {}, saved.title)), renderMarkdown(saved.body));
+        show(this.ui.theirs, true);
+        show(this.ui.conflict, true);
+      }
       this.onChanged(saved);
     } catch (error) {
       this._fail(error);
