@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from tests.browser.conftest import Pages, fits, screenshot_path
+from tests.browser.conftest import Pages, fits, screenshot_path, tab_through
 from tests.browser.test_console import log_in, log_in_as
 from tests.browser.test_xss_attacks import ALERT_HOOK, INJECTED, PAYLOADS
 from tests.conftest import Person, call, eventually
@@ -71,6 +71,8 @@ async def test_supporter_writes_an_article_with_preview_and_search_finds_it_with
     word = f"kbword{uuid.uuid4().hex[:8]}"
     await page.locator("#kb-new").click()
     await expect(page.get_by_label("Title", exact=True)).to_be_focused()
+    focused = await tab_through(page, "#kb-title", 4)
+    assert focused == ["kb-language", "kb-tags", "kb-body", "kb-save"]
     await page.get_by_label("Title", exact=True).fill(f"Chain care {word[-4:]}")
     await page.get_by_label("Language", exact=True).select_option("en")
     await page.locator("#kb-tags").fill("maintenance, chain, maintenance")
@@ -113,6 +115,11 @@ async def test_supporter_writes_an_article_with_preview_and_search_finds_it_with
     await page.locator("#kb-back").click()
     await expect(page.locator("#kb-list")).to_be_visible()
     assert await fits(page, 390)
+    await page.locator("#to-console").click()  # back to the chats; on a phone the link is there
+    await expect(page.locator("#chat-list")).to_be_visible()
+    await expect(page.locator("#kb-link")).to_be_hidden()
+    await page.locator("#kb-link-phone").click()
+    await expect(page.locator("#kb-view")).to_be_visible()
 
 
 async def test_a_conflicting_save_says_who_saved_and_keeps_the_draft(
@@ -259,3 +266,23 @@ async def test_a_customer_gets_no_editor(
         await expect(notice).to_contain_text("cannot edit the knowledge base")
         await expect(page.locator("#kb-view")).to_be_hidden()
         await expect(page.locator("#kb-editor")).to_be_hidden()
+
+
+async def test_a_draft_outlives_an_ended_session_and_articles_have_links(
+    stack: Stack, pages: Pages, make_supporter: Callable[..., Person]
+) -> None:
+    sam = make_supporter("Sam")
+    article = create_article(stack, sam, "Bell", "Every bike has a bell.")
+    page = await pages.open(f"/console/kb#{article['id']}")
+    await log_in(page, sam.jid.split("@")[0], sam.password)
+    await expect(page.locator("#kb-body")).to_have_value("Every bike has a bell.")  # the link
+
+    await page.locator("#kb-body").fill("Every bike has a loud bell.")
+    assert call(stack, "POST", "/api/auth/logout", sam).is_success  # the session ends elsewhere
+    await page.locator("#kb-save").click()
+    await expect(page.locator("#login-notice")).to_contain_text("session has expired")
+    await log_in(page, sam.jid.split("@")[0], sam.password)
+    await expect(page.locator("#kb-body")).to_have_value("Every bike has a loud bell.")
+    await expect(page.locator("#kb-meta")).to_contain_text("Version 1")
+    await page.locator("#kb-save").click()
+    await expect(page.locator("#kb-saved")).to_contain_text("Saved version 2")

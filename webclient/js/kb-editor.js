@@ -16,7 +16,7 @@
 
 import { formatTime } from './format.js';
 import { renderMarkdown } from './markdown.js';
-import { h, show, toast } from './ui.js';
+import { h, show, toast, toastError } from './ui.js';
 
 const $ = (selector) => document.querySelector(selector);
 const EMPTY = { title: '', language: 'de', tags: [], body: '' };
@@ -129,15 +129,17 @@ export class ArticleEditor {
     this.ui.title.focus();
   }
 
-  /** Load an article by id and show it. */
+  /** Load an article by id and show it; false if it cannot be loaded (the error is shown). */
   async open(articleId) {
     try {
       const article = await this.request(`/api/kb/articles/${articleId}`);
       this._load(article);
       show(this.ui.section, true);
       this.ui.heading.focus({ preventScroll: true });
+      return true;
     } catch (error) {
       this._fail(error);
+      return false;
     }
   }
 
@@ -258,6 +260,35 @@ export class ArticleEditor {
     this._changed();
   }
 
+  /** The loaded article is newer than the kept draft's base: show theirs, say what saving does. */
+  _warnNewer(theirs, what) {
+    const { ui } = this;
+    this.theirs = theirs;
+    ui.conflictText.textContent = `${what}; your draft is kept, and saving it replaces their text (shown below).`;
+    ui.theirsBody.replaceChildren(h('p', {}, h('strong', {}, theirs.title)), renderMarkdown(theirs.body));
+    show(ui.theirs, true);
+    show(ui.conflict, true);
+  }
+
+  /** What to keep of an unsaved draft when the session ends: {articleId, version, draft}, or null. */
+  snapshot() {
+    if (!this.dirty) return null;
+    return { articleId: this.article && this.article.id, version: this.article && this.article.version, draft: this.draft };
+  }
+
+  /** Bring back a draft kept at sign-out, over the article as it is now. */
+  async resume({ articleId, version, draft }) {
+    if (articleId && !(await this.open(articleId))) return false;
+    if (!articleId) this.openNew();
+    this._keepDraft(draft);
+    if (this.article && this.article.version !== version) {
+      const who = this.article.updated_by ? this.article.updated_by.name : 'Someone';
+      this._warnNewer(this.article, `${who} saved version ${this.article.version} after your draft was started`);
+    }
+    toast('Your unsaved draft is back.', 'info');
+    return true;
+  }
+
   _discardForTheirs() {
     if (this.theirs) this._load(this.theirs);
   }
@@ -279,11 +310,7 @@ export class ArticleEditor {
       // Archive and restore take no version: if a colleague saved in between, a kept
       // draft would silently replace their text on the next save. Say so.
       if (wasDirty && saved.version !== article.version + 1) {
-        this.theirs = saved;
-        this.ui.conflictText.textContent = `Someone saved a newer version before this ${archive ? 'archiving' : 'restoring'}; your draft is kept, and saving it replaces their text (shown below).`;
-        this.ui.theirsBody.replaceChildren(h('p', {}, h('strong', {}, saved.title)), renderMarkdown(saved.body));
-        show(this.ui.theirs, true);
-        show(this.ui.conflict, true);
+        this._warnNewer(saved, `Someone saved a newer version before this ${archive ? 'archiving' : 'restoring'}`);
       }
       this.onChanged(saved);
     } catch (error) {
@@ -365,6 +392,7 @@ export class ArticleEditor {
 
   _fail(error) {
     if (error.status === 401 || error.status === 403) this.onUnauthorized(error);
+    else if (!this.visible) toastError(error);
     else this._error(error.detail || error.message);
   }
 }

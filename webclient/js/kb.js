@@ -22,6 +22,7 @@ import { ArticleEditor } from './kb-editor.js';
 import { h, show, toastError } from './ui.js';
 
 const SESSION_KEY = 'customer-chat:console';
+const DRAFT_KEY = 'customer-chat:kb:draft'; // an unsaved draft kept over an expired session
 const NO_ACCESS = 'This account cannot edit the knowledge base. Please log in with a supporter account.';
 
 const $ = (selector) => document.querySelector(selector);
@@ -92,9 +93,9 @@ async function mayLeave() {
 
 // --- session --------------------------------------------------------------------
 
-function loadSession() {
+function loadJson(key) {
   try {
-    return JSON.parse(sessionStorage.getItem(SESSION_KEY));
+    return JSON.parse(sessionStorage.getItem(key));
   } catch {
     return null;
   }
@@ -128,8 +129,10 @@ function loginError(text) {
 
 function signOut(notice, { forget = false } = {}) {
   clearTimeout(expiryTimer);
-  if (forget) sessionStorage.removeItem(SESSION_KEY);
-  else if (session) sessionStorage.removeItem(SESSION_KEY);
+  const kept = forget ? null : editor.snapshot();
+  if (kept) sessionStorage.setItem(DRAFT_KEY, JSON.stringify(kept));
+  else sessionStorage.removeItem(DRAFT_KEY);
+  sessionStorage.removeItem(SESSION_KEY);
   session = null;
   articles = [];
   hits = null;
@@ -155,13 +158,29 @@ function handleApiError(error) {
   else toastError(error);
 }
 
-function enter() {
+async function enter() {
+  const linked = window.location.hash; // #<article id>, a link to one article
   show(ui.loginView, false);
   show(ui.view, true);
   show(ui.loginNotice, false);
   ui.me.textContent = session.user.display_name;
-  leaveEditor();
+  await leaveEditor();
   loadList();
+  startExpiryTimer();
+  const kept = loadJson(DRAFT_KEY);
+  sessionStorage.removeItem(DRAFT_KEY);
+  if (kept && kept.draft) {
+    showEditor();
+    if (!(await editor.resume(kept))) await leaveEditor();
+  } else if (/^#[0-9a-f-]{36}$/i.test(linked)) {
+    showEditor();
+    if (await editor.open(linked.slice(1))) history.replaceState(null, '', linked);
+    else await leaveEditor();
+  }
+  if (session) renderList();
+}
+
+function startExpiryTimer() {
   const expiry = tokenExpiry(session.token);
   if (expiry !== null) {
     expiryTimer = setTimeout(
@@ -254,19 +273,24 @@ function listItem(article, current) {
 
 // --- the editor ---------------------------------------------------------------------
 
-async function openArticle(articleId) {
-  if (!(await mayLeave())) return;
+function showEditor() {
   show(ui.placeholder, false);
   ui.layout.classList.add('is-chat-open');
-  await editor.open(articleId);
+}
+
+async function openArticle(articleId) {
+  if (!(await mayLeave())) return;
+  showEditor();
+  if (!(await editor.open(articleId))) return leaveEditor();
+  history.replaceState(null, '', `#${articleId}`); // a link to this article
   renderList();
 }
 
 async function newArticle() {
   if (!(await mayLeave())) return;
-  show(ui.placeholder, false);
-  ui.layout.classList.add('is-chat-open');
+  showEditor();
   editor.openNew();
+  history.replaceState(null, '', window.location.pathname);
   renderList();
 }
 
@@ -275,6 +299,7 @@ async function leaveEditor() {
   editor.close();
   show(ui.placeholder, true);
   ui.layout.classList.remove('is-chat-open');
+  history.replaceState(null, '', window.location.pathname);
   if (session) renderList();
 }
 
@@ -298,7 +323,7 @@ function boot() {
     if (editor.dirty && !leaving) event.preventDefault();
   });
 
-  const saved = loadSession();
+  const saved = loadJson(SESSION_KEY);
   if (!saved || !saved.token || !saved.user || tokenExpired(saved.token)) {
     sessionStorage.removeItem(SESSION_KEY);
     show(ui.loginView, true);
