@@ -4,6 +4,9 @@
  *
  * It shares the console's sign-in: sessionStorage "customer-chat:console"
  * holds {token, user, xmpp}; signed out, the page shows the same login form.
+ * "customer-chat:kb:draft" keeps an unsaved draft when the session ends, for
+ * the same person's next sign-in in this tab (its base version kept, so a
+ * colleague's save in between is shown). "#<article id>" links open one.
  * Customers get no editor (the api answers 403). Unsaved changes are guarded
  * when switching articles, signing out or leaving the page.
  *
@@ -129,8 +132,8 @@ function loginError(text) {
 
 function signOut(notice, { forget = false } = {}) {
   clearTimeout(expiryTimer);
-  const kept = forget ? null : editor.snapshot();
-  if (kept) sessionStorage.setItem(DRAFT_KEY, JSON.stringify(kept));
+  const kept = forget || !session ? null : editor.snapshot();
+  if (kept) sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ ...kept, userId: session.user.id }));
   else sessionStorage.removeItem(DRAFT_KEY);
   sessionStorage.removeItem(SESSION_KEY);
   session = null;
@@ -169,7 +172,7 @@ async function enter() {
   startExpiryTimer();
   const kept = loadJson(DRAFT_KEY);
   sessionStorage.removeItem(DRAFT_KEY);
-  if (kept && kept.draft) {
+  if (kept && kept.draft && kept.userId === session.user.id) {
     showEditor();
     if (!(await editor.resume(kept))) await leaveEditor();
   } else if (/^#[0-9a-f-]{36}$/i.test(linked)) {
