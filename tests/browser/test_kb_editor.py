@@ -147,7 +147,7 @@ async def test_a_conflicting_save_says_who_saved_and_keeps_the_draft(
     await expect(conflict).to_be_hidden()
     await expect(sam_page.locator("#kb-body")).to_have_value("Pedals are included. Sam's draft.")
     await expect(sam_page.locator("#kb-meta")).to_contain_text("Version 2")
-    await sam_page.locator("#kb-save").click()
+    await sam_page.locator("#kb-body").press("Control+s")  # the keyboard saves too
     await expect(sam_page.locator("#kb-saved")).to_contain_text("Saved version 3")
     saved = call(stack, "GET", f"/api/kb/articles/{article['id']}", sam).json()
     assert (saved["version"], saved["body"]) == (3, "Pedals are included. Sam's draft.")
@@ -220,6 +220,7 @@ async def test_version_history_lists_versions_and_restores_an_old_one(
     await expect(page.locator("#kb-saved")).to_contain_text("Saved version 3")
     await expect(page.locator("#kb-body")).to_have_value("Lights are checked once a year.")
     await expect(versions).to_have_count(3)
+    await page.screenshot(path=screenshot_path("kb-editor-history"), full_page=True)
 
 
 async def test_markup_in_an_article_is_shown_as_text_and_never_runs(

@@ -4,6 +4,7 @@
  * 409 shows who saved meanwhile and offers to load their version while
  * keeping the draft), create, archive/restore (confirmed) and the version
  * history (view an old version; restore its content as a new save).
+ * Ctrl+S (Cmd+S) in the form saves.
  *
  * Selectors for tests:
  *   #kb-editor, #kb-editor-title, #kb-meta, #kb-archived, #kb-form, #kb-title, #kb-language,
@@ -86,6 +87,12 @@ export class ArticleEditor {
       this.save();
     });
     ui.form.addEventListener('input', () => this._changed());
+    ui.form.addEventListener('keydown', (event) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') {
+        event.preventDefault(); // Ctrl+S saves the article, not the page
+        this.save();
+      }
+    });
     ui.revert.addEventListener('click', () => this._revert());
     ui.archive.addEventListener('click', () => this._archive(true));
     ui.restore.addEventListener('click', () => this._archive(false));
