@@ -1,4 +1,4 @@
-"""The web pages: customer chat, supporter console, their static files and Strophe."""
+"""The web pages (customer chat, console, knowledge-base editor), static files and Strophe."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def customer_page() -> FileResponse:
 def console_page() -> FileResponse:
     """The supporters' web console."""
     return FileResponse(WEBCLIENT / "console.html")
+
+
+@router.get("/console/kb")
+def knowledge_base_page() -> FileResponse:
+    """The knowledge-base editor (supporters and admins sign in as in the console)."""
+    return FileResponse(WEBCLIENT / "kb.html")
 
 
 @router.get("/static/vendor/strophe.esm.js")

@@ -35,12 +35,13 @@ def test_openapi_lists_the_contract_routes(stack: Stack) -> None:
 
 
 def test_pages_are_served_with_a_strict_content_policy(stack: Stack) -> None:
-    for page in ("/", "/console"):
+    for page in ("/", "/console", "/console/kb"):
         answer = httpx.get(f"{stack.api}{page}")
         assert answer.status_code == 200
         assert "<html" in answer.text
         policy = answer.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-" not in policy
         assert answer.headers["x-content-type-options"] == "nosniff"
     strophe = httpx.get(f"{stack.api}/static/vendor/strophe.esm.js")
     assert strophe.status_code == 200

@@ -21,6 +21,7 @@
  *   #team-toggle (admins only, aria-pressed), #team-view (see team.js)
  *   #invite-open and its dialog (invite.js), #transfer-chat and its form (transfer.js),
  *   #archive-toggle (aria-pressed) and #archive-view (archive-view.js)
+ *   #kb-link (header) / #kb-link-phone (chat list, phones): the knowledge-base editor at /console/kb
  *   #suggestions ("Suggested replies" under the composer of a chat I hold, suggestions.js):
  *     #suggestions-note, .suggestion-chip[data-suggestion-id][data-rank][data-state] with
  *     [data-action=send], [data-action=edit], [data-action=up], [data-action=down] (aria-pressed);
