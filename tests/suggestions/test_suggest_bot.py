@@ -105,8 +105,18 @@ async def test_supporter_gets_three_suggestions_sends_one_by_number_and_rates_an
     ]  # fmt: skip
     records = suggesting.db.run_sync(repository.feedback_records)
     assert sum(r.helpful for r in records.values()) >= 2  # the choice and the thumbs up count
-    clusters = {cluster for cluster, _ in records}
-    assert len(clusters) == 1 and None not in clusters  # counted for this kind of question
+    clusters = suggesting.db.run_sync(
+        lambda conn: (
+            conn.execute(
+                select(suggestion_feedback.c.question_cluster).where(
+                    suggestion_feedback.c.chat_id == uuid.UUID(ria.chat["id"])
+                )
+            )
+            .scalars()
+            .all()
+        )
+    )
+    assert len(set(clusters)) == 1 and None not in clusters  # counted for this kind of question
 
 
 async def test_placeholders_are_filled_from_the_chat_or_asked_for(
