@@ -96,6 +96,7 @@ def welcome(
         "customer-chat is running.",
         f"  Customer chat:  http://127.0.0.1:{settings.port}/",
         f"  Web console:    http://127.0.0.1:{settings.port}/console",
+        f"  Knowledge base: http://127.0.0.1:{settings.port}/console/kb",
     ]
     if login is not None:
         lines += [
