@@ -66,7 +66,7 @@ TALK_WORDS = frozenset(
     ]
 )
 PHRASES = (
-    r"echte[rnms]? (?:mensch|person|mitarbeiter)",
+    r"echte[rnms]? (?:mensch|menschen|person|mitarbeiter)",
     r"kein(?:en)? (?:bot|roboter|chatbot)",
     r"nicht (?:mit )?(?:dem |einem )?(?:bot|roboter|chatbot)",
     r"real (?:person|human|agent|people)",
