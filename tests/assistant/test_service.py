@@ -109,3 +109,11 @@ def test_evaluate_prints_the_three_figures_on_a_labelled_file(
     line = figures([(o.judged, o.handed_off) for o in outcomes]).line()
     assert line.startswith("in-scope right article 100.0% · in-scope wrongly handed over 0.0%")
     assert "out-of-scope handed over 100.0%" in line
+
+
+def test_english_question_is_answered_from_the_english_article_on_the_same_topic(
+    kb: Database, embedder: Embedder, cipher: MessageCipher
+) -> None:
+    reply = ask(kb, embedder, cipher, "My bike was stolen, what do I have to do?")
+    assert not reply.handed_off
+    assert [s.slug for s in reply.sources] == ["report-a-stolen-bike"]
