@@ -173,6 +173,8 @@ def _run(
     )
     tested = db.run_sync(run, cached, testing, calibration)
     print("test:       " + calibrate.figures([(o.judged, o.handed_off) for o in tested]).line())
+    best_right = sum(o.judged.right for o in tested) / sum(o.judged.in_scope for o in tested)
+    print(f"test, in scope, best article right before any handover: {100 * best_right:.1f}%")
     print(f"threshold {calibration.threshold:.4f} (probability that the best article is right)")
     _latency(db, model, settings, testing)
 
