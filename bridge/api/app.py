@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
+from bots.assistant import endpoints as assistant
 from bots.embedding import Embedders
 from bots.knowledge import endpoints as knowledge
 from bots.knowledge.indexer import Indexer
@@ -71,6 +72,7 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
         chats.router,
         suggestions.router,
         knowledge.router,
+        assistant.router,
         invitations.router,
         health.router,
         pages.router,

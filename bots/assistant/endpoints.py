@@ -1,0 +1,31 @@
+"""Route of the assistant: a signed-in user's message, answered or handed over."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bots.assistant import service
+from bots.assistant.schemas import MessageIn, ReplyOut
+from bots.knowledge.endpoints import KbEmbedder
+from bridge.api.deps import Cipher, CurrentUser, DbConn
+from bridge.chats import service as chats
+
+router = APIRouter(prefix="/api/bot")
+
+
+@router.post("/messages")
+def message(
+    body: MessageIn, user: CurrentUser, conn: DbConn, embedder: KbEmbedder, cipher: Cipher
+) -> ReplyOut:
+    """Answer from the knowledge base with sources, or hand over to a person (and say why)."""
+    if body.chat_id is not None:
+        chats.get_visible(conn, chat_id=body.chat_id, user=user)  # 404 for someone else's chat
+    reply = service.respond(
+        conn,
+        embedder=embedder,
+        cipher=cipher,
+        question=body.body,
+        chat_id=body.chat_id,
+        pressed_person_button=body.ask_for_person,
+    )
+    return ReplyOut.of(reply)

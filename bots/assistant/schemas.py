@@ -1,0 +1,63 @@
+"""Request and response bodies of the assistant's api."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, Field, field_validator
+
+from bots.assistant.answer import Source
+from bots.assistant.service import Reply
+from bridge.api.inputs import Input
+
+MAX_BODY = 2000  # characters: a chat message, not a document
+
+
+class MessageIn(Input):
+    """A customer's message to the assistant, in a chat of theirs or on its own."""
+
+    chat_id: uuid.UUID | None = None
+    body: str = Field(max_length=MAX_BODY)
+    ask_for_person: bool = Field(False, description="the customer pressed 'talk to a person'")
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, body: str) -> str:
+        if not body.strip():
+            raise ValueError("the message is empty")
+        return body
+
+
+class SourceOut(BaseModel):
+    """An article the answer comes from."""
+
+    article_id: uuid.UUID
+    slug: str
+    title: str
+    url: str
+
+    @classmethod
+    def of(cls, source: Source) -> SourceOut:
+        """From the service's source."""
+        return cls(
+            article_id=source.article_id, slug=source.slug, title=source.title, url=source.url
+        )
+
+
+class ReplyOut(BaseModel):
+    """The assistant's answer with its sources, or the note that a person takes over."""
+
+    answer: str
+    sources: list[SourceOut]
+    handed_off: bool
+    reason: str
+
+    @classmethod
+    def of(cls, reply: Reply) -> ReplyOut:
+        """From the service's reply."""
+        return cls(
+            answer=reply.answer,
+            sources=[SourceOut.of(source) for source in reply.sources],
+            handed_off=reply.handed_off,
+            reason=reply.reason.value,
+        )
