@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, status
 
 from bots.assistant import service
 from bots.assistant.schemas import MessageIn, ReplyOut
 from bots.knowledge.endpoints import KbEmbedder
+from bridge.accounts.throttle import RequestThrottle
 from bridge.api.deps import Cipher, CurrentUser, DbConn
 from bridge.chats import service as chats
 
 router = APIRouter(prefix="/api/bot")
+
+# A person types a few messages a minute; more is a script, and each one costs an embedding.
+MESSAGES_PER_MINUTE = 30
+throttle = RequestThrottle(f"{MESSAGES_PER_MINUTE}/minute")
 
 
 @router.post("/messages")
 def message(
     body: MessageIn, user: CurrentUser, conn: DbConn, embedder: KbEmbedder, cipher: Cipher
 ) -> ReplyOut:
-    """Answer from the knowledge base with sources, or hand over to a person (and say why)."""
+    """Answer from the knowledge base with sources, or hand over to a person (and say why).
+
+    429 with Retry-After after MESSAGES_PER_MINUTE messages of one user in a minute.
+    """
+    wait = throttle.retry_after(str(user.id))
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"too many messages; try again in {wait} seconds",
+            headers={"Retry-After": str(wait)},
+        )
     if body.chat_id is not None:
         chats.get_visible(conn, chat_id=body.chat_id, user=user)  # 404 for someone else's chat
     reply = service.respond(

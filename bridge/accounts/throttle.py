@@ -48,3 +48,18 @@ class LoginThrottle:
             return 0
         reset = self.limiter.get_window_stats(item, kind, key).reset_time
         return max(1, math.ceil(reset - time.time()))
+
+
+class RequestThrottle:
+    """Allows each caller `rate` requests in a moving window (e.g. messages to the assistant)."""
+
+    def __init__(self, rate: str) -> None:
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.item = parse(rate)
+
+    def retry_after(self, key: str) -> int | None:
+        """Count one request; the seconds to wait when it is one too many, else None."""
+        if self.limiter.hit(self.item, "request", key):
+            return None
+        reset = self.limiter.get_window_stats(self.item, "request", key).reset_time
+        return max(1, math.ceil(reset - time.time()))

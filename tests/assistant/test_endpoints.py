@@ -52,3 +52,14 @@ def test_bad_bodies_are_422_and_no_token_is_401(
         assert answer.status_code == 422, (body[:10], answer.text)
     anonymous = httpx.post(f"{stack.api}/api/bot/messages", json={"body": "Hallo"})
     assert anonymous.status_code == 401
+
+
+def test_a_flood_of_messages_gets_429_with_retry_after(
+    stack: Stack, make_guest: Callable[[str], Person]
+) -> None:
+    anna, ben = make_guest("Anna"), make_guest("Ben")
+    answers = [ask(stack, anna, body="Hallo", ask_for_person=True) for _ in range(31)]
+    assert [a.status_code for a in answers] == [200] * 30 + [429]
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+    assert "too many messages" in answers[-1].json()["detail"]
+    assert ask(stack, ben, body="Hallo", ask_for_person=True).status_code == 200  # others go on
