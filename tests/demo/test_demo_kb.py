@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bots.knowledge.files import ArticleFile, read_path
+
 KB_DIR = Path(__file__).resolve().parents[2] / "demo" / "kb"
 LANGUAGES = ("de", "en")
 # The topics issue 5 names, each with the tag its articles carry.
@@ -31,7 +33,7 @@ KEYWORDS = re.compile(r"030 23125 \d{3}|\b[A-ZÜ]{2}-\d\b")
 
 @dataclass(frozen=True)
 class Article:
-    """One Markdown file of the knowledge base, split into front matter and body."""
+    """One article of the knowledge base, its slug without the language suffix."""
 
     slug: str
     language: str
@@ -48,28 +50,19 @@ class Article:
         return len(WORD.findall(self.body))
 
 
-def parse(path: Path) -> Article:
-    """An article file: `---`, `key: value` lines, `---`, then the Markdown body."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "---", path.name
-    end = lines.index("---", 1)
-    fields = dict(line.split(": ", 1) for line in lines[1:end])
-    assert set(fields) == {"title", "language", "tags"}, path.name
-    slug, _, suffix = path.stem.rpartition("-")
-    assert suffix == fields["language"], path.name
-    return Article(
-        slug=slug,
-        language=fields["language"],
-        title=fields["title"].strip(),
-        tags=tuple(tag.strip() for tag in fields["tags"].split(",")),
-        body="\n".join(lines[end + 1 :]).strip(),
-    )
-
-
 @pytest.fixture(scope="module")
 def articles() -> list[Article]:
-    """Every article in the folder the importer reads."""
-    return [parse(path) for path in sorted(KB_DIR.glob("*.md"))]
+    """Every article in the folder, read by the importer `kb import` and `make run` use."""
+    read = read_path(KB_DIR)
+    assert read.errors == []
+    return [_article(found) for found in read.articles]
+
+
+def _article(found: ArticleFile) -> Article:
+    slug, _, suffix = found.slug.rpartition("-")  # "theft-de": both versions share "theft"
+    content = found.content
+    assert suffix == content.language, found.slug
+    return Article(slug, content.language, content.title, tuple(content.tags), content.body)
 
 
 def test_there_are_at_least_30_articles_in_german_and_english(articles: list[Article]) -> None:
