@@ -1,4 +1,4 @@
-"""`customer-chat bots`: the bot process (today `suggest@`), until SIGTERM or SIGINT."""
+"""`customer-chat bots`: runs `suggest@` (and `assistant@` when enabled) until stopped."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import logging
 import signal
 from typing import Any
 
+from slixmpp import ClientXMPP
+
+from bots.assistant.bot import AssistantBot
+from bots.embedding import Embedders
 from bots.suggestions.bot import SuggestBot
 from bots.suggestions.live_model import LiveModel
 from bridge import logging_setup, migrate
@@ -30,28 +34,38 @@ def run_bots(settings: Settings) -> None:
 
 async def _serve(settings: Settings, db: Database) -> None:
     model = LiveModel(db, settings)
-    bot = SuggestBot(settings, db, MessageCipher(KeyStore.for_messages(settings)), model)
-    connect_securely(bot, settings)
+    cipher = MessageCipher(KeyStore.for_messages(settings))
+    clients: list[ClientXMPP] = [SuggestBot(settings, db, cipher, model)]
+    if settings.bot_enabled:
+        clients.append(AssistantBot(settings, db, cipher, Embedders(settings).configured))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-
-    def reconnect(_: Any) -> None:
-        if not stop.is_set():
-            log.warning("suggest bot disconnected; reconnecting")
-            loop.call_later(RECONNECT_SECONDS, _connect, bot, settings)
-
-    bot.add_event_handler("disconnected", reconnect)
+    for client in clients:
+        _keep_connected(client, settings, stop)
     watcher = asyncio.create_task(model.run())
-    _connect(bot, settings)
     await stop.wait()
     watcher.cancel()
     with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(bot.disconnect(), 5)
+        await asyncio.wait_for(asyncio.gather(*(client.disconnect() for client in clients)), 5)
 
 
-def connect_securely(bot: SuggestBot, settings: Settings) -> None:
+def _keep_connected(client: ClientXMPP, settings: Settings, stop: asyncio.Event) -> None:
+    """Connect now, and again a moment after every disconnection until the process stops."""
+    loop = asyncio.get_running_loop()
+    connect_securely(client, settings)
+
+    def reconnect(_: Any) -> None:
+        if not stop.is_set():
+            log.warning("%s disconnected; reconnecting", client.boundjid.bare)
+            loop.call_later(RECONNECT_SECONDS, _connect, client, settings)
+
+    client.add_event_handler("disconnected", reconnect)
+    _connect(client, settings)
+
+
+def connect_securely(bot: ClientXMPP, settings: Settings) -> None:
     """STARTTLS with the configured certificate, or plain on a loopback set-up without one."""
     bot.enable_direct_tls = False
     if settings.tls_cert:
@@ -62,5 +76,5 @@ def connect_securely(bot: SuggestBot, settings: Settings) -> None:
         bot.plugin["feature_mechanisms"].unencrypted_plain = True
 
 
-def _connect(bot: SuggestBot, settings: Settings) -> None:
+def _connect(bot: ClientXMPP, settings: Settings) -> None:
     bot.connect(host=settings.xmpp_host, port=settings.xmpp_port)

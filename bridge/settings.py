@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     ejabberdctl: str = "/usr/sbin/ejabberdctl"
     ejabberd_node: str = "customerchat@localhost"
     demo: bool = True
+    bot_enabled: bool = True
     embedder: str = "e5-small-q4"
     embeddings_url: str | None = None
     embeddings_model: str = "text-embedding-3-small"

@@ -38,9 +38,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def stack_env(data_dir: Path, database: str | None) -> dict[str, str]:
-    """Settings for a private stack, as environment variables."""
+def stack_env(data_dir: Path, database: str | None, *, assistant: bool = False) -> dict[str, str]:
+    """Settings for a private stack, as environment variables.
+
+    Without `assistant`, new chats go straight to the queue, as with
+    `CUSTOMER_CHAT_BOT_ENABLED=false`: the tests of people chatting need no bot.
+    """
     env = {
+        "CUSTOMER_CHAT_BOT_ENABLED": str(assistant).lower(),
         "CUSTOMER_CHAT_DATA_DIR": str(data_dir),
         "CUSTOMER_CHAT_LOG_DIR": str(data_dir / "logs"),
         "CUSTOMER_CHAT_XMPP_PORT": str(free_port()),
@@ -119,12 +124,12 @@ def settings_from(env: dict[str, str]) -> Settings:
         os.environ.update(saved)
 
 
-def start_stack(tls: bool = False) -> Stack:
+def start_stack(tls: bool = False, *, assistant: bool = False) -> Stack:
     """Start PostgreSQL (embedded, or CUSTOMER_CHAT_DATABASE_URL), ejabberd, api and bridge."""
     data_dir = Path(tempfile.mkdtemp(prefix="customer-chat-test-"))
     data_dir.chmod(0o755)
     external = os.environ.get("CUSTOMER_CHAT_DATABASE_URL")
-    env = stack_env(data_dir, external)
+    env = stack_env(data_dir, external, assistant=assistant)
     if tls:
         pair = self_signed(data_dir / "tls", "chat.localhost")
         env |= {"CUSTOMER_CHAT_TLS_CERT": str(pair.cert), "CUSTOMER_CHAT_TLS_KEY": str(pair.key)}
@@ -156,12 +161,14 @@ def stop_stack(stack: Stack) -> None:
     shutil.rmtree(stack.settings.data_dir, ignore_errors=True)
 
 
-def run_cli(stack: Stack, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    stack: Stack, *args: str, check: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run `customer-chat ARGS` against this stack."""
     return subprocess.run(
         [sys.executable, "-m", "bridge.cli", *args],
         env={**os.environ, **stack.env}, cwd=ROOT, check=check,
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
 
 

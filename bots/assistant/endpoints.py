@@ -1,17 +1,24 @@
-"""Route of the assistant: a signed-in user's message, answered or handed over."""
+"""Routes of the assistant: a signed-in user's message answered or handed over, and the button
+that asks for a person."""
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, HTTPException, status
 
-from bots.assistant import service
+from bots.assistant import handover, service
 from bots.assistant.schemas import MessageIn, ReplyOut
 from bots.knowledge.endpoints import KbEmbedder
 from bridge.accounts.throttle import RequestThrottle
 from bridge.api.deps import Cipher, CurrentUser, DbConn
 from bridge.chats import service as chats
+from bridge.chats.schemas import ChatOut
+from bridge.chats.states import Status
+from bridge.messages import repository as message_log
 
 router = APIRouter(prefix="/api/bot")
+person_router = APIRouter(prefix="/api/chats")
 
 # A person types a few messages a minute; more is a script, and each one costs an embedding.
 MESSAGES_PER_MINUTE = 30
@@ -44,3 +51,22 @@ def message(
         pressed_person_button=body.ask_for_person,
     )
     return ReplyOut.of(reply)
+
+
+@person_router.post("/{chat_id}/handover")
+def ask_for_person(chat_id: uuid.UUID, user: CurrentUser, conn: DbConn, cipher: Cipher) -> ChatOut:
+    """ "Talk to a person": the chat leaves the assistant for the queue, with a summary.
+
+    Answers the chat as it is when a person already has it (pressing twice is harmless);
+    409 once it has ended.
+    """
+    chat = chats.get_visible(conn, chat_id=chat_id, user=user)
+    if chat.status is Status.ENDED:
+        raise HTTPException(status.HTTP_409_CONFLICT, "the chat has ended")
+    logged = message_log.list_for_chat(conn, chat.id, cipher)
+    conversation = [said for row in logged if (said := handover.said_of(row))]
+    summary = handover.summary(conversation, handover.ASKED_BY_BUTTON)
+    moved = chats.hand_over(
+        conn, cipher, chat_id=chat.id, reason=handover.ASKED_BY_BUTTON, summary=summary
+    )
+    return ChatOut.of(moved)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from bots.assistant import endpoints as assistant
 from bots.embedding import Embedders
 from bots.knowledge import endpoints as knowledge
+from bots.knowledge import public as help_articles
 from bots.knowledge.indexer import Indexer
 from bots.knowledge.service import ArticleNotFound, VersionConflict
 from bots.suggestions import endpoints as suggestions
@@ -72,7 +73,9 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
         chats.router,
         suggestions.router,
         knowledge.router,
+        help_articles.router,
         assistant.router,
+        assistant.person_router,
         invitations.router,
         health.router,
         pages.router,

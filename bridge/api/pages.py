@@ -32,6 +32,12 @@ def knowledge_base_page() -> FileResponse:
     return FileResponse(WEBCLIENT / "kb.html")
 
 
+@router.get("/kb/{slug}")
+def article_page(slug: str) -> FileResponse:
+    """A published article, where the assistant's answers link their sources."""
+    return FileResponse(WEBCLIENT / "article.html")
+
+
 @router.get("/static/vendor/strophe.esm.js")
 def strophe() -> FileResponse:
     """The XMPP client library, installed from npm by `make install`."""

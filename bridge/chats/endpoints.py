@@ -48,7 +48,11 @@ async def create_chat(
     db = Database(engine)
     chat = await db.run(
         lambda conn: service.create(
-            conn, customer=user, subject=body.subject.strip(), room_service=settings.muc_service
+            conn,
+            customer=user,
+            subject=body.subject.strip(),
+            room_service=settings.muc_service,
+            with_assistant=settings.bot_enabled,
         )
     )
     loop = asyncio.get_running_loop()
@@ -113,6 +117,12 @@ def transfer_chat(
     if colleague is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such supporter")
     return ChatOut.of(service.transfer(conn, chat_id=chat_id, by=supporter, to=colleague))
+
+
+@router.post("/{chat_id}/handback")
+def hand_back_chat(chat_id: uuid.UUID, supporter: CurrentSupporter, conn: DbConn) -> ChatOut:
+    """Give an active chat back to the assistant."""
+    return ChatOut.of(service.hand_back(conn, chat_id=chat_id, by=supporter))
 
 
 @router.post("/{chat_id}/end")

@@ -28,17 +28,56 @@ class TransferRefused(ValueError):
     """The chat cannot be handed to that person by this one."""
 
 
-def create(conn: Connection, *, customer: User, subject: str, room_service: str) -> Chat:
-    """Open a chat for a customer; it waits in the queue until a supporter takes it."""
+def create(
+    conn: Connection,
+    *,
+    customer: User,
+    subject: str,
+    room_service: str,
+    with_assistant: bool = False,
+) -> Chat:
+    """Open a chat for a customer: with the assistant first, or straight into the queue."""
+    first = Status.BOT if with_assistant else Status.WAITING
     chat_id = repository.insert_chat(
-        conn,
-        room_service=room_service,
-        customer_id=customer.id,
-        status=Status.WAITING,
-        subject=subject,
+        conn, room_service=room_service, customer_id=customer.id, status=first, subject=subject
     )
-    repository.add_event(conn, chat_id, "created")
+    repository.add_event(conn, chat_id, "created", status=str(first))
     return _get(conn, chat_id)
+
+
+def hand_over(
+    conn: Connection, cipher: MessageCipher, *, chat_id: uuid.UUID, reason: str, summary: str
+) -> Chat:
+    """Move a chat from the assistant to the queue, with a short summary for the supporters.
+
+    Idempotent: a chat already with a person (or ended) is left as it is. The summary
+    waits in the event sealed like a logged message, as the database holds no text.
+    """
+    chat = _get(conn, chat_id, for_update=True)
+    if chat.status is not Status.BOT:
+        return chat
+    repository.update_chat(conn, chat.id, status=Status.WAITING)
+    summary_id = f"handover-{uuid.uuid4()}"
+    repository.add_event(
+        conn,
+        chat.id,
+        "handed_over",
+        reason=reason,
+        summary_id=summary_id,
+        **_sealed_fields(cipher.seal(summary, chat_id=chat.id, message_id=summary_id)),
+    )
+    return _get(conn, chat.id)
+
+
+def hand_back(conn: Connection, *, chat_id: uuid.UUID, by: User) -> Chat:
+    """Give an active chat back to the assistant (its supporter, or an admin)."""
+    chat = _get(conn, chat_id, for_update=True)
+    states.check(chat.status, Status.BOT)
+    if chat.assignee_id != by.id and by.role != "admin":
+        raise TransferRefused("only the supporter holding the chat (or an admin) can hand it back")
+    repository.update_chat(conn, chat.id, status=Status.BOT, assignee_id=None)
+    repository.add_event(conn, chat.id, "handed_back", by_id=str(by.id))
+    return _get(conn, chat.id)
 
 
 def get_visible(conn: Connection, *, chat_id: uuid.UUID, user: User) -> Chat:
@@ -146,15 +185,21 @@ def reply_for(
         "reply",
         supporter_id=str(supporter.id),
         reply_id=reply_id,
-        key_id=sealed.key_id,
-        nonce=sealed.nonce.hex(),
-        ciphertext=sealed.ciphertext.hex(),
+        **_sealed_fields(sealed),
     )
     return reply_id
 
 
-def sealed_reply(payload: dict[str, Any]) -> Sealed:
-    """The sealed text of a `reply` event."""
+def _sealed_fields(sealed: Sealed) -> dict[str, str]:
+    return {
+        "key_id": sealed.key_id,
+        "nonce": sealed.nonce.hex(),
+        "ciphertext": sealed.ciphertext.hex(),
+    }
+
+
+def sealed_text(payload: dict[str, Any]) -> Sealed:
+    """The sealed text of a `reply` or `handed_over` event."""
     return Sealed(
         key_id=str(payload["key_id"]),
         nonce=bytes.fromhex(str(payload["nonce"])),

@@ -22,11 +22,11 @@ ANNOUNCEMENT = {
     Status.ENDED: "Chat was ended by the supporter",
 }
 
-# ACTIVE -> ACTIVE is a take-over by another supporter.
+# ACTIVE -> ACTIVE is a take-over by another supporter; ACTIVE -> BOT a hand-back.
 _ALLOWED = {
     Status.BOT: {Status.WAITING, Status.ENDED},
     Status.WAITING: {Status.ACTIVE, Status.ENDED},
-    Status.ACTIVE: {Status.ACTIVE, Status.ENDED},
+    Status.ACTIVE: {Status.ACTIVE, Status.BOT, Status.ENDED},
     Status.ENDED: set(),
 }
 

@@ -37,7 +37,7 @@ async def _choose_and_act(command: ChatAction, supporter: User, args: list[str])
         return command.nothing_to_choose
     prompt = "\n".join([command.choose_prompt, *numbered(choices)])
     if not args:
-        if len(choices) == 1 and command.name == "end":
+        if len(choices) == 1 and command.one_chat_needs_no_number:
             return await _act(command, supporter, choices[0], None)
         return prompt
     if not args[0].isdigit() or not 1 <= int(args[0]) <= len(choices):

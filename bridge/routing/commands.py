@@ -64,6 +64,7 @@ class ChatAction(Command):
     nothing_to_choose: str
     choose_prompt: str
     needs_colleague = False  # `transfer` also names the supporter to hand the chat to
+    one_chat_needs_no_number = False  # `end` alone ends the supporter's only chat
 
     @abstractmethod
     async def choices(self, supporter: User) -> list[Chat]:
@@ -135,6 +136,7 @@ class EndCommand(ChatAction):
     help = "end [N]: end your chat (number N of your chats if you have several)"
     nothing_to_choose = "You have no active chat."
     choose_prompt = "You have several chats. Reply end N:"
+    one_chat_needs_no_number = True
 
     async def choices(self, supporter: User) -> list[Chat]:
         """The supporter's active chats."""
@@ -167,6 +169,26 @@ class TransferCommand(ChatAction):
             lambda conn: service.transfer(conn, chat_id=chat.id, by=supporter, to=colleague)
         )
         return f"The chat with {chat.customer_name} is now with {colleague.display_name}."
+
+
+class HandbackCommand(ChatAction):
+    """Give one of the supporter's chats back to the assistant."""
+
+    name = "handback"
+    title = "Hand a chat back to the assistant"
+    help = "handback [N]: give your chat (number N of your chats) back to the assistant"
+    nothing_to_choose = "You have no active chat."
+    choose_prompt = "You have several chats. Reply handback N:"
+    one_chat_needs_no_number = True
+
+    async def choices(self, supporter: User) -> list[Chat]:
+        """The supporter's active chats."""
+        return await self.db.run(service.held_by, supporter)
+
+    async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
+        """Hand the chat back."""
+        await self.db.run(lambda conn: service.hand_back(conn, chat_id=chat.id, by=supporter))
+        return f"The assistant answers {chat.customer_name} again."
 
 
 class InviteCommand(FormCommand):
@@ -243,6 +265,7 @@ def make_commands(db: Database, settings: Settings) -> dict[str, Command]:
         TakeCommand(db),
         EndCommand(db),
         TransferCommand(db),
+        HandbackCommand(db),
         InviteCommand(db, settings),
     ]
     return {command.name: command for command in [*actions, HelpCommand(db, actions)]}

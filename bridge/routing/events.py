@@ -79,7 +79,14 @@ class ChatEvents:
             return
         origin = f"chat-event-{event.id}"
         if event.kind == "created":
-            await self._created(chat, origin)
+            await self._created(chat, origin, Status(event.payload.get("status", Status.WAITING)))
+        elif event.kind == "handed_over":
+            await self._handed_over(chat, origin, event.payload)
+        elif event.kind == "handed_back":
+            room = await self.bridge.room_for(chat)
+            await self._bring_assistant(room, chat)
+            self.bridge.rooms.announce(room, Status.BOT, origin)
+            await self._tell_staff(chat, str(Status.BOT))
         elif event.kind in ("taken", "transferred"):
             await self._handed(chat, origin, event.kind, event.payload)
         elif event.kind == "invited":
@@ -99,15 +106,32 @@ class ChatEvents:
         await self.db.run(chats.update_chat, chat.id, room_ready=True)
         return room
 
-    async def _created(self, chat: Chat, origin: str) -> None:
+    async def _created(self, chat: Chat, origin: str, first: Status) -> None:
         room = await self._open_room(chat)
+        if first is Status.BOT:
+            await self._bring_assistant(room, chat)
+            self.bridge.rooms.announce(room, Status.BOT, origin)
+            await self._tell_staff(chat, str(Status.BOT))
+            return
         self.bridge.rooms.announce(room, Status.WAITING, origin)
+        await self._announce_waiting(chat)
+
+    async def _handed_over(self, chat: Chat, origin: str, payload: dict[str, Any]) -> None:
+        room = await self.bridge.room_for(chat)
+        self.bridge.rooms.announce(room, Status.WAITING, origin)
+        summary = self.bridge.message_log.cipher.open(
+            chats_service.sealed_text(payload), chat_id=chat.id, message_id=payload["summary_id"]
+        )
+        await self._announce_waiting(chat, f"The assistant handed it over. {summary}")
+
+    async def _announce_waiting(self, chat: Chat, summary: str = "") -> None:
         subject = f" — {chat.subject}" if chat.subject else ""
         await self._tell_staff(
             chat,
             "waiting",
             f"New chat waiting: {chat.customer_name}{subject}. "
-            "Reply 'list' to see the queue, 'take N' to take it.",
+            + (f"{summary}\n" if summary else "")
+            + "Reply 'list' to see the queue, 'take N' to take it.",
         )
 
     async def _handed(self, chat: Chat, origin: str, kind: str, payload: dict[str, Any]) -> None:
@@ -156,18 +180,25 @@ class ChatEvents:
         if supporter is None:
             return
         reply_id = str(payload["reply_id"])
-        sealed = chats_service.sealed_reply(payload)
+        sealed = chats_service.sealed_text(payload)
         text = self.bridge.message_log.cipher.open(sealed, chat_id=chat.id, message_id=reply_id)
         room = await self.bridge.room_for(chat)
         author = Supporter(str(self._jid(supporter)), supporter.display_name)
         self.bridge.rooms.say_for(room, author, text, reply_id)
 
     async def _bring_suggestions(self, room: Room, chat: Chat) -> None:
-        """Make `suggest@` a member of the room and invite it (it suggests replies there)."""
-        bot = JID(f"{bots.SUGGEST}@{self.bridge.settings.xmpp_domain}")
+        """Bring `suggest@` into the room: it suggests replies to the supporter there."""
+        await self._bring_bot(room, bots.SUGGEST, f"Suggest replies to {chat.customer_name}")
+
+    async def _bring_assistant(self, room: Room, chat: Chat) -> None:
+        """Bring `assistant@` into the room: it answers the customer until a person takes over."""
+        await self._bring_bot(room, bots.ASSISTANT, f"Answer {chat.customer_name}")
+
+    async def _bring_bot(self, room: Room, localpart: str, reason: str) -> None:
+        bot = JID(f"{localpart}@{self.bridge.settings.xmpp_domain}")
         await self.bridge.rooms.add_member(room, str(bot))
         message = self.bridge.make_message(mto=bot, mtype="normal", mfrom=self.bridge.boundjid)
-        message.xml.append(_invitation(room, f"Suggest replies to {chat.customer_name}"))
+        message.xml.append(_invitation(room, reason))
         message.send()
 
     async def _tell_staff(self, chat: Chat, status: str, body: str | None = None) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from slixmpp import JID
 from slixmpp.exceptions import IqError, IqTimeout, PresenceError
 
+from bridge.accounts import bots
 from bridge.api.inputs import NOT_TEXT
 from bridge.chats.repository import Chat
 from bridge.chats.states import ANNOUNCEMENT, Status
@@ -168,6 +169,9 @@ class Rooms:
             return "customer"
         if sender in (self.me.bare, self.xmpp.boundjid.bare):
             return "system"
+        sender_jid = JID(sender)
+        if sender_jid.domain == self.domain and bots.is_bot(sender_jid.user):
+            return "assistant"
         return "supporter"
 
 

@@ -12,6 +12,7 @@ ALLOWED = {
     (Status.WAITING, Status.ACTIVE),
     (Status.WAITING, Status.ENDED),
     (Status.ACTIVE, Status.ACTIVE),
+    (Status.ACTIVE, Status.BOT),  # handed back to the assistant
     (Status.ACTIVE, Status.ENDED),
 }
 

@@ -4,6 +4,8 @@
  * MessageList keeps an <ol> in step with a Room's messages (or with a static
  * list from the api, for chats the supporter has not joined). Elements:
  *   li.message[data-stanza-id][data-origin-id][data-state]  .message-sender .message-body .message-time
+ *     an assistant's answer also: ul.message-sources > li > a (its articles), and with onRate
+ *     .message-rating > button.rate-up / button.rate-down [aria-pressed]
  *   li.status-line[data-status]                              a status change from the bridge
  *   li.system-line                                           another notice from the bridge
  * Every name and body goes in via text nodes, never as HTML.
@@ -12,6 +14,7 @@
  */
 
 import { formatTime } from './format.js';
+import { safeUrl } from './markdown.js';
 import { h } from './ui.js';
 import { BRIDGE_NICK, STATUS_TEXT } from './room.js';
 
@@ -20,12 +23,14 @@ const STATE_TEXT = { pending: 'Sending…', failed: 'Not delivered' };
 export class MessageList {
   /**
    * @param {HTMLOListElement} list
-   * @param {{emptyText?: string, onRetry?: (originId: string) => void}} options
+   * @param {{emptyText?: string, onRetry?: (originId: string) => void,
+   *          onRate?: (message: object, rating: 'up'|'down'|null) => void}} options
    */
-  constructor(list, { emptyText = 'No messages yet.', onRetry } = {}) {
+  constructor(list, { emptyText = 'No messages yet.', onRetry, onRate } = {}) {
     this.list = list;
     this.emptyText = emptyText;
     this.onRetry = onRetry;
+    this.onRate = onRate;
     this.room = null;
     this.staticMessages = null;
     this._elements = new WeakMap();
@@ -79,10 +84,10 @@ export class MessageList {
   }
 
   _elementFor(message) {
-    const signature = `${message.state}|${message.stanzaId}|${message.time && message.time.getTime()}|${message.error}`;
+    const signature = `${message.state}|${message.stanzaId}|${message.time && message.time.getTime()}|${message.error}|${message.rating}`;
     const cached = this._elements.get(message);
     if (cached && cached.signature === signature) return cached.element;
-    const element = renderMessage(message, this.onRetry);
+    const element = renderMessage(message, this.onRetry, this.onRate);
     if (cached) cached.element.replaceWith(element);
     this._elements.set(message, { element, signature });
     return element;
@@ -98,7 +103,7 @@ function timeElement(message) {
   );
 }
 
-function renderMessage(message, onRetry) {
+function renderMessage(message, onRetry, onRate) {
   const ids = {
     'data-stanza-id': message.stanzaId || null,
     'data-origin-id': message.originId || null,
@@ -141,7 +146,47 @@ function renderMessage(message, onRetry) {
     },
     message.own ? null : h('span', { class: 'message-sender' }, message.nick),
     h('p', { class: 'message-body' }, message.body),
+    message.answer ? sourcesList(message.answer.sources) : null,
+    message.answer && !message.answer.handedOff && onRate ? ratingButtons(message, onRate) : null,
     footer,
+  );
+}
+
+/** The articles an answer comes from, as links (only http(s) addresses become links). */
+function sourcesList(sources) {
+  if (!sources.length) return null;
+  return h(
+    'ul',
+    { class: 'message-sources', 'aria-label': 'Sources', 'data-testid': 'answer-sources' },
+    ...sources.map((source) => {
+      const url = safeUrl(source.url);
+      const label = source.title || 'Article';
+      return h('li', {}, url ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, label) : label);
+    }),
+  );
+}
+
+/** Thumbs up and down; pressing the pressed one takes the rating back. */
+function ratingButtons(message, onRate) {
+  const button = (rating, label, symbol) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `rate-${rating}`,
+        'aria-pressed': String(message.rating === rating),
+        'aria-label': label,
+        title: label,
+        'data-testid': `rate-${rating}`,
+        onclick: () => onRate(message, message.rating === rating ? null : rating),
+      },
+      symbol,
+    );
+  return h(
+    'div',
+    { class: 'message-rating', role: 'group', 'aria-label': 'Was this answer helpful?' },
+    button('up', 'Helpful', '👍'),
+    button('down', 'Not helpful', '👎'),
   );
 }
 

@@ -23,11 +23,13 @@
  *   #start-form, #name, #subject, #start, #start-error, #show-signin, #show-register
  *   #signin-form, #signin-email, #signin-password, #signin, #signin-error
  *   #register-form, #register-name, #register-email, #register-password, #register, #register-error
- *   #chat-view, #status[data-status], #connection ("Reconnecting…"), #messages
+ *   #chat-view, #status[data-status], #talk-to-person (while the assistant answers),
+ *   #connection ("Reconnecting…"), #messages
  *   #composer, #message-input, #send, #ended, #new-chat, #toasts .toast
  *   #reauth, #reauth-text, #reauth-email, #reauth-password, #reauth-submit, #reauth-cancel, #reauth-error
  *   .message[data-stanza-id][data-origin-id][data-state] (.message--own / .message--other)
- *     .message-sender, .message-body, .message-time
+ *     .message-sender, .message-body, .message-time; an assistant's answer also
+ *     .message-sources a, .rate-up / .rate-down [aria-pressed]
  *   .status-line[data-status], .system-line
  */
 
@@ -39,7 +41,7 @@ import { ReauthPrompt } from './reauth.js';
 import { STATUS_TEXT } from './room.js';
 import { StartPanel } from './start-panel.js';
 import { clearRoom } from './store.js';
-import { show } from './ui.js';
+import { show, toastError } from './ui.js';
 import { ChatClient, ConnectionState } from './xmpp.js';
 
 const SESSION_KEY = 'customer-chat:customer';
@@ -57,6 +59,7 @@ const ui = {
   chatView: $('#chat-view'),
   chatSubject: $('#chat-subject'),
   status: $('#status'),
+  talkToPerson: $('#talk-to-person'),
   connection: $('#connection'),
   messages: $('#messages'),
   ended: $('#ended'),
@@ -66,7 +69,7 @@ const ui = {
   send: $('#send'),
 };
 
-let session = null; // {token, user, xmpp, chat, invite?}
+let session = null; // {token, user, xmpp, chat, invite?, ratings?: {answerId: 'up'|'down'}}
 let inviteCode = invitationCode();
 let client = null;
 let room = null;
@@ -75,6 +78,7 @@ let expiryTimer = null;
 const messageList = new MessageList(ui.messages, {
   emptyText: 'Say hello: tell us what you need and a supporter will be with you shortly.',
   onRetry: (originId) => room && room.retry(originId),
+  onRate: rateAnswer,
 });
 
 const composer = bindComposer({
@@ -162,6 +166,8 @@ function showChat({ connect = true } = {}) {
   });
   client.addEventListener('connection', onConnection);
   room = client.room(chat.room_jid, user.display_name);
+  room.addEventListener('messages', showRatings); // before the list renders them
+  showRatings();
   room.addEventListener('status', () => renderStatus());
   messageList.bind(room);
   renderStatus();
@@ -185,9 +191,55 @@ function renderStatus() {
     show(ui.ended, ended);
   }
   composer.setEnabled(!ended, ended ? 'This chat has ended' : 'Write a message…');
+  show(ui.talkToPerson, status === 'bot');
   if (session.chat.status !== status) {
     session.chat.status = status;
     saveSession();
+  }
+}
+
+/** "Talk to a person": the chat goes to the queue; the bridge's announcement updates the status. */
+async function talkToPerson() {
+  ui.talkToPerson.disabled = true;
+  try {
+    const chat = await api(`/api/chats/${session.chat.id}/handover`, { method: 'POST', token: session.token });
+    session.chat.status = chat.status;
+    saveSession();
+    if (!room || room.status === 'bot') show(ui.talkToPerson, false);
+  } catch (error) {
+    toastError(error, 'Could not reach our team. Please try again.');
+  } finally {
+    ui.talkToPerson.disabled = false;
+  }
+}
+
+/** Give the assistant's answers the ratings this customer gave them (kept with the session). */
+function showRatings() {
+  const ratings = (session && session.ratings) || {};
+  for (const message of room.messages) {
+    if (message.answer) message.rating = ratings[message.answer.id] || null;
+  }
+}
+
+async function rateAnswer(message, rating) {
+  const previous = message.rating;
+  const keep = (value) => {
+    message.rating = value;
+    session.ratings = { ...(session.ratings || {}), [message.answer.id]: value };
+    if (!value) delete session.ratings[message.answer.id];
+    saveSession();
+    messageList.render();
+  };
+  keep(rating);
+  try {
+    await api(`/api/messages/${encodeURIComponent(message.answer.id)}/rating`, {
+      method: 'POST',
+      token: session.token,
+      body: { rating },
+    });
+  } catch (error) {
+    keep(previous);
+    toastError(error, 'Your rating could not be saved.');
   }
 }
 
@@ -428,6 +480,7 @@ function bootInvitation() {
 
 function boot() {
   ui.newChat.addEventListener('click', () => forgetChat());
+  ui.talkToPerson.addEventListener('click', talkToPerson);
   ui.signOut.addEventListener('click', () => leave('You are signed out.'));
   composer.setValue(localStorage.getItem(DRAFT_KEY) || '');
 

@@ -8,8 +8,9 @@
  * Each message is kept once: by stanza-id, and by origin-id for our own.
  *
  * Message objects (stable identity, fields updated in place):
- *   {stanzaId, originId, nick, body, time: Date, own, kind, status, state, error}
+ *   {stanzaId, originId, nick, body, time: Date, own, kind, status, answer, state, error}
  *   kind:  "own" | "other" | "system" (bridge notice) | "status" (status change)
+ *   answer: the assistant's {id, text, handedOff, sources} (see stanza.js), else null
  *   state: "pending" | "sent" | "failed"
  *
  * Events: "messages" {message, live}  the list changed (new or updated message)
@@ -36,6 +37,7 @@ import {
 import { loadPending, loadRoomState, savePending, saveRoomState } from './store.js';
 
 export const BRIDGE_NICK = 'Support';
+export const ASSISTANT_NICK = 'Assistant';
 
 export const STATUS_TEXT = Object.freeze({
   bot: 'Chatting with our assistant',
@@ -133,6 +135,7 @@ export class Room extends EventTarget {
       own: true,
       kind: 'own',
       status: null,
+      answer: null,
       state: 'pending',
       error: null,
     };
@@ -427,6 +430,8 @@ export class Room extends EventTarget {
       }
     }
     const fromBridge = record.nick === BRIDGE_NICK && !own;
+    // Only the assistant's answers can be rated and cite sources; anyone else's element is ignored.
+    const answer = record.nick === ASSISTANT_NICK && !own ? record.answer : null;
     const status = fromBridge ? record.status : null;
     // A reply the bridge posted for a supporter shows as theirs.
     const author = fromBridge && record.sentFor && record.sentFor.name ? record.sentFor : null;
@@ -435,11 +440,12 @@ export class Room extends EventTarget {
       stanzaId: record.stanzaId,
       originId: record.originId,
       nick: author ? author.name : record.nick,
-      body: record.body || (status ? STATUS_TEXT[status] : ''),
+      body: (answer && answer.text) || record.body || (status ? STATUS_TEXT[status] : ''),
       time: record.time,
       own: mine,
       kind: status ? 'status' : author ? (mine ? 'own' : 'other') : fromBridge ? 'system' : mine ? 'own' : 'other',
       status,
+      answer,
       state: 'sent',
       error: null,
     };
@@ -502,6 +508,7 @@ export class Room extends EventTarget {
         own: true,
         kind: 'own',
         status: null,
+        answer: null,
         state: 'pending',
         error: null,
       });
@@ -512,7 +519,7 @@ export class Room extends EventTarget {
     saveRoomState(this.jid, {
       lastStanzaId: this.lastStanzaId,
       ownNicks: [...this._ownNicks],
-      messages: this.confirmed.map(({ stanzaId, originId, nick, body, time, own, kind, status }) => ({
+      messages: this.confirmed.map(({ stanzaId, originId, nick, body, time, own, kind, status, answer }) => ({
         stanzaId,
         originId,
         nick,
@@ -521,6 +528,7 @@ export class Room extends EventTarget {
         own,
         kind,
         status,
+        answer: answer || null,
       })),
     });
   }

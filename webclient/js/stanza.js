@@ -101,6 +101,26 @@ export function readRoomMessage(message) {
     status: STATUSES.includes(statusValue) ? statusValue : null,
     realJid: item && item.getAttribute('jid') ? Strophe.getBareJidFromJid(item.getAttribute('jid')) : null,
     sentFor: sentFor ? { jid: sentFor.getAttribute('jid') || '', name: sentFor.getAttribute('name') || '' } : null,
+    answer: readAnswer(child(message, NS.PRODUCT, 'answer')),
+  };
+}
+
+/**
+ * The assistant's <answer/>: {id, text, handedOff, sources: [{id, title, url}]}, or null.
+ * `text` is the answer without the "Source:" line the plain body adds for other clients.
+ */
+function readAnswer(element) {
+  if (!element || !element.getAttribute('id')) return null;
+  const text = child(element, NS.PRODUCT, 'text');
+  return {
+    id: element.getAttribute('id'),
+    text: text ? text.textContent : '',
+    handedOff: element.getAttribute('handed_off') === 'true',
+    sources: children(element, NS.PRODUCT, 'source').map((source) => ({
+      id: source.getAttribute('id') || '',
+      title: source.getAttribute('title') || '',
+      url: source.getAttribute('url') || '',
+    })),
   };
 }
 
