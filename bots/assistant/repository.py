@@ -170,6 +170,28 @@ class DownRated:
     rated_at: datetime
 
 
+@dataclass(frozen=True)
+class ChatRating:
+    """A customer's rating of one answer in their chat."""
+
+    answer_id: uuid.UUID
+    rating: str
+    rated_at: datetime
+
+
+def chat_ratings(conn: Connection, chat_id: uuid.UUID) -> list[ChatRating]:
+    """The ratings of a chat's answers, oldest first (for the archive)."""
+    rows = conn.execute(
+        text(
+            "SELECT r.decision_id, r.rating, r.updated_at FROM assistant_ratings r"
+            " JOIN assistant_decisions d ON d.id = r.decision_id"
+            " WHERE d.chat_id = :chat_id ORDER BY r.updated_at, r.decision_id"
+        ),
+        {"chat_id": chat_id},
+    )
+    return [ChatRating(row.decision_id, row.rating, row.updated_at) for row in rows]
+
+
 def rateable(conn: Connection, decision_id: uuid.UUID) -> Rateable | None:
     """The decision's action and its chat's customer; None for an unknown id."""
     row = conn.execute(

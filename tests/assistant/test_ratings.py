@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from bots.assistant import ratings, repository
-from bridge.archive import repository as archive
+from bridge.archive.service import open_archive
+from bridge.archive.tables import archived_ratings
+from bridge.chats import repository as chats
+from bridge.chats.states import Status
 from bridge.messages.crypto import KeyStore, MessageCipher
 from tests.assistant.test_endpoints import ask
 from tests.conftest import Person, call, open_chat
-from tests.stack import Stack
+from tests.stack import Stack, run_cli
 
 SQL = "'; DROP TABLE assistant_ratings; --"
 HTML = "<img src=x onerror=alert(1)>"
@@ -184,17 +188,33 @@ def test_article_figures_show_the_latest_down_rated_questions_as_written(
     assert customer.status_code == 403
 
 
-def test_archiving_a_chat_keeps_its_ratings_in_the_article_figures(
+def test_an_archived_chat_takes_its_ratings_along_and_the_article_keeps_its_figures(
     stack: Stack, make_guest: Callable[[str], Person], make_supporter: Callable[..., Person]
 ) -> None:
     anna, sam = make_guest("Anna"), make_supporter("Sam")
     source = article(stack, sam)
     chat = open_chat(stack, anna)
-    answer = logged_answer(stack, chat["id"], "Wo finde ich den Vertrag?", [source])
-    rate(stack, anna, answer, "down")
-    stack.db.run_sync(archive.delete_live, uuid.UUID(chat["id"]))  # the archive's last step
-    assert figures(stack, sam, source)["ratings"] == {"up": 0, "down": 1}
-    assert rate(stack, anna, answer, "up").status_code == 404  # the chat is gone from live
+    chat_id = uuid.UUID(chat["id"])
+    liked = logged_answer(stack, chat["id"], "Wie lade ich den Akku?", [source])
+    disliked = logged_answer(stack, chat["id"], "Wo finde ich den Vertrag?", [source])
+    rate(stack, anna, liked, "up")
+    rate(stack, anna, disliked, "down")
+    stack.db.run_sync(chats.update_chat, chat_id, status=Status.ENDED, ended_at=datetime.now(UTC))
+
+    assert run_cli(stack, "archive", "--older-than", "0s").stdout.startswith("archived ")
+    archive = open_archive(stack.settings)
+    kept = archive.run_sync(
+        lambda conn: {
+            (str(row.answer_id), row.rating)
+            for row in conn.execute(
+                select(archived_ratings).where(archived_ratings.c.chat_id == chat_id)
+            )
+        }
+    )
+    archive.engine.dispose()
+    assert kept == {(liked, "up"), (disliked, "down")}
+    assert figures(stack, sam, source)["ratings"] == {"up": 1, "down": 1}
+    assert rate(stack, anna, liked, "down").status_code == 404  # the chat left the live database
 
 
 def test_a_flood_of_ratings_gets_429_with_retry_after(
