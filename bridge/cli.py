@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bots.assistant import command as assistant
 from bots.knowledge import command as knowledge
 from bots.suggestions import command as suggestions
 from bridge import extauth
 from bridge.settings import Settings
+
+if TYPE_CHECKING:
+    from bridge.db import Database
+    from bridge.messages.crypto import MessageCipher
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -172,6 +178,7 @@ def _rotate(_: argparse.Namespace) -> None:
 
 
 def _reencrypt(_: argparse.Namespace) -> None:
+    from bots.assistant import repository as decisions
     from bridge import migrate
     from bridge.db import Database, make_engine
     from bridge.messages import repository
@@ -181,11 +188,24 @@ def _reencrypt(_: argparse.Namespace) -> None:
     engine = make_engine(settings)
     migrate.upgrade(engine, settings)
     cipher = MessageCipher(KeyStore.for_messages(settings))
-    total, last = Database(engine).run_sync(repository.reencrypt, cipher)
+    database = Database(engine)
+    messages = _in_batches(database, repository.reencrypt, cipher)
+    questions = _in_batches(database, decisions.reencrypt_questions, cipher)
+    print(
+        f"re-encrypted {messages} messages and {questions} assistant questions"
+        f" with key {cipher.store.ring().current_id}"
+    )
+
+
+def _in_batches(
+    database: Database, step: Callable[..., tuple[int, object | None]], cipher: MessageCipher
+) -> int:
+    """Run a re-encryption step a batch (one transaction) at a time; how many rows moved."""
+    total, last = database.run_sync(step, cipher)
     while last is not None:
-        moved, last = Database(engine).run_sync(repository.reencrypt, cipher, after_id=last)
+        moved, last = database.run_sync(step, cipher, after_id=last)
         total += moved
-    print(f"re-encrypted {total} messages with key {cipher.store.ring().current_id}")
+    return total
 
 
 def _tls_self_signed(_: argparse.Namespace) -> None:

@@ -27,7 +27,7 @@ from slixmpp.xmlstream.matcher import MatchXPath
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from bots.assistant import handover, service
+from bots.assistant import handover, ratings, service
 from bots.assistant.handover import Said
 from bots.assistant.service import Reply
 from bots.embedding import Embedder
@@ -182,7 +182,12 @@ class AssistantBot(slixmpp.ClientXMPP):
         if chat is None or chat.status is not Status.BOT:
             return None  # a person has the chat: the assistant is silent
         reply = service.respond(
-            conn, embedder=embedder, cipher=self.cipher, question=question, chat_id=chat.id
+            conn,
+            embedder=embedder,
+            cipher=self.cipher,
+            question=question,
+            chat_id=chat.id,
+            down_ratings=ratings.down_rated_in_chat(conn, chat.id),
         )
         if reply.handed_off:
             conversation = [*state.said, Said("customer", question)]

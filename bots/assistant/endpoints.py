@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, HTTPException, status
 
-from bots.assistant import handover, service
+from bots.assistant import handover, ratings, service
 from bots.assistant.schemas import MessageIn, ReplyOut
 from bots.knowledge.endpoints import KbEmbedder
 from bridge.accounts.throttle import RequestThrottle
@@ -25,21 +25,28 @@ MESSAGES_PER_MINUTE = 30
 throttle = RequestThrottle(f"{MESSAGES_PER_MINUTE}/minute")
 
 
+def refuse_flood(throttle: RequestThrottle, key: str, what: str) -> None:
+    """429 with Retry-After when this caller has used up the throttle's rate."""
+    wait = throttle.retry_after(key)
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"{what}; try again in {wait} seconds",
+            headers={"Retry-After": str(wait)},
+        )
+
+
 @router.post("/messages")
 def message(
     body: MessageIn, user: CurrentUser, conn: DbConn, embedder: KbEmbedder, cipher: Cipher
 ) -> ReplyOut:
     """Answer from the knowledge base with sources, or hand over to a person (and say why).
 
+    In a chat, two down-rated answers since the last handover make it hand over.
+
     429 with Retry-After after MESSAGES_PER_MINUTE messages of one user in a minute.
     """
-    wait = throttle.retry_after(str(user.id))
-    if wait is not None:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            f"too many messages; try again in {wait} seconds",
-            headers={"Retry-After": str(wait)},
-        )
+    refuse_flood(throttle, str(user.id), "too many messages")
     if body.chat_id is not None:
         chats.get_visible(conn, chat_id=body.chat_id, user=user)  # 404 for someone else's chat
     reply = service.respond(
@@ -49,6 +56,7 @@ def message(
         question=body.body,
         chat_id=body.chat_id,
         pressed_person_button=body.ask_for_person,
+        down_ratings=ratings.down_rated_in_chat(conn, body.chat_id) if body.chat_id else 0,
     )
     return ReplyOut.of(reply)
 

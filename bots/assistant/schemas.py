@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
 
 from bots.assistant.answer import Source
+from bots.assistant.ratings import ArticleRatings, Rating
 from bots.assistant.service import Reply
+from bots.knowledge.schemas import RatingCounts
 from bridge.api.inputs import Input
 
 MAX_BODY = 2000  # characters: a chat message, not a document
@@ -47,6 +50,7 @@ class SourceOut(BaseModel):
 class ReplyOut(BaseModel):
     """The assistant's answer with its sources, or the note that a person takes over."""
 
+    id: uuid.UUID = Field(description="the answer's id, to rate it")
     answer: str
     sources: list[SourceOut]
     handed_off: bool
@@ -56,8 +60,42 @@ class ReplyOut(BaseModel):
     def of(cls, reply: Reply) -> ReplyOut:
         """From the service's reply."""
         return cls(
+            id=reply.decision_id,
             answer=reply.answer,
             sources=[SourceOut.of(source) for source in reply.sources],
             handed_off=reply.handed_off,
             reason=reply.reason.value,
+        )
+
+
+class RatingIn(Input):
+    """Thumbs up or down for an answer, or null to take the rating back."""
+
+    rating: Rating | None = Field(description="null takes the rating back")
+
+
+class DownRatedOut(BaseModel):
+    """A customer's question whose answer they rated down."""
+
+    question: str
+    rated_at: datetime
+
+
+class ArticleRatingsOut(BaseModel):
+    """An article's ups and downs and the latest questions rated down, newest first."""
+
+    article_id: uuid.UUID
+    ratings: RatingCounts
+    down_rated: list[DownRatedOut]
+
+    @classmethod
+    def of(cls, article_id: uuid.UUID, found: ArticleRatings) -> ArticleRatingsOut:
+        """From the service's figures."""
+        return cls(
+            article_id=article_id,
+            ratings=RatingCounts.of(found.tally),
+            down_rated=[
+                DownRatedOut(question=item.question, rated_at=item.rated_at)
+                for item in found.down_rated
+            ],
         )

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request, status
 
+from bots.assistant import ratings
+from bots.assistant.repository import Tally
 from bots.embedding import Embedder
 from bots.knowledge import repository, service
 from bots.knowledge.indexer import Indexer
@@ -17,6 +19,7 @@ from bots.knowledge.schemas import (
     ArticleSummary,
     ArticleUpdate,
     HitOut,
+    RatingCounts,
     SearchOut,
     VersionOut,
 )
@@ -65,9 +68,13 @@ def list_articles(
     archived: bool | None = None,
     tag: Annotated[str | None, Query(max_length=40)] = None,
 ) -> list[ArticleSummary]:
-    """All articles by title; filter by `archived` or by one `tag`."""
+    """All articles by title with their customers' ratings; filter by `archived` or one `tag`."""
     found = repository.list_articles(conn, archived=archived, tag=_plain(tag, "tag"))
-    return [ArticleSummary.of(article) for article in found]
+    rated = ratings.tallies(conn)
+    return [
+        ArticleSummary.of(article, RatingCounts.of(rated.get(article.id, Tally())))
+        for article in found
+    ]
 
 
 @router.post("/articles", status_code=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
+from bots.assistant.repository import Tally
 from bots.knowledge.repository import Article, ArticleVersion, Content
 from bots.knowledge.search import Hit
 from bridge.api.inputs import Input
@@ -49,8 +50,20 @@ class Editor(BaseModel):
     name: str | None
 
 
-class ArticleSummary(BaseModel):
-    """An article in the list."""
+class RatingCounts(BaseModel):
+    """How often customers rated the assistant's answers from an article up and down."""
+
+    up: int = Field(0, description="answers from this article rated up")
+    down: int = Field(0, description="answers from this article rated down")
+
+    @classmethod
+    def of(cls, tally: Tally) -> RatingCounts:
+        """The api's view of a tally."""
+        return cls(up=tally.up, down=tally.down)
+
+
+class ArticleHead(BaseModel):
+    """What every view of an article shows."""
 
     id: uuid.UUID
     slug: str
@@ -62,13 +75,19 @@ class ArticleSummary(BaseModel):
     updated_at: datetime
     updated_by: Editor | None
 
+
+class ArticleSummary(ArticleHead):
+    """An article in the list, with its customers' ratings."""
+
+    ratings: RatingCounts
+
     @classmethod
-    def of(cls, article: Article) -> ArticleSummary:
+    def of(cls, article: Article, ratings: RatingCounts) -> ArticleSummary:
         """The list's view of an article."""
-        return cls(**_summary(article))
+        return cls(**_summary(article), ratings=ratings)
 
 
-class ArticleOut(ArticleSummary):
+class ArticleOut(ArticleHead):
     """An article with its Markdown body."""
 
     body: str

@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from bots.assistant import endpoints as assistant
+from bots.assistant import rating_endpoints as answer_ratings
+from bots.assistant.ratings import AnswerNotFound, NotAnAnswer
 from bots.embedding import Embedders
 from bots.knowledge import endpoints as knowledge
 from bots.knowledge import public as help_articles
@@ -50,6 +52,8 @@ ERRORS: dict[type[Exception], int] = {
     ReplyRefused: status.HTTP_409_CONFLICT,
     ArticleNotFound: status.HTTP_404_NOT_FOUND,
     VersionConflict: status.HTTP_409_CONFLICT,
+    AnswerNotFound: status.HTTP_404_NOT_FOUND,
+    NotAnAnswer: status.HTTP_422_UNPROCESSABLE_CONTENT,
 }
 
 
@@ -76,6 +80,7 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
         help_articles.router,
         assistant.router,
         assistant.person_router,
+        answer_ratings.router,
         invitations.router,
         health.router,
         pages.router,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from bridge.archive.tables import archived_chats, archived_messages
+from bots.assistant import repository as decisions
+from bots.assistant.repository import ChatRating
+from bridge.archive.tables import archived_chats, archived_messages, archived_ratings
 from bridge.chats import repository as chats
 from bridge.chats.states import Status
 from bridge.db import chat_events, invitations, messages
@@ -21,7 +23,7 @@ from bridge.messages.crypto import MessageCipher
 
 @dataclass
 class ChatRecord:
-    """A chat with its messages in plaintext, on its way into the archive."""
+    """A chat with its messages in plaintext and its answer ratings, on its way into the archive."""
 
     id: uuid.UUID
     customer_id: uuid.UUID | None
@@ -32,6 +34,7 @@ class ChatRecord:
     ended_at: datetime
     room_jid: str | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
+    ratings: list[ChatRating] = field(default_factory=list)
 
 
 def ended_before(conn: Connection, cutoff: datetime, *, limit: int) -> list[uuid.UUID]:
@@ -61,6 +64,7 @@ def read_live(conn: Connection, chat_id: uuid.UUID, cipher: MessageCipher) -> Ch
         chat.ended_at,
         chat.room_jid,
         [row for row in rows if row.pop("readable")],
+        decisions.chat_ratings(conn, chat_id),
     )
 
 
@@ -82,6 +86,12 @@ def store(conn: Connection, record: ChatRecord, cipher: MessageCipher) -> None:
     rows = [_sealed(record.id, message, cipher) for message in record.messages]
     if rows:
         conn.execute(upsert(archived_messages).values(rows).on_conflict_do_nothing())
+    if record.ratings:
+        conn.execute(
+            upsert(archived_ratings)
+            .values([{"chat_id": record.id, **asdict(rated)} for rated in record.ratings])
+            .on_conflict_do_nothing()
+        )
 
 
 def delete_live(conn: Connection, chat_id: uuid.UUID) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -46,4 +47,14 @@ archived_messages = Table(
     Column("key_id", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("chat_id", "stanza_id", name="archived_messages_stanza"),
+)
+
+archived_ratings = Table(
+    "archived_ratings",
+    metadata,
+    Column("chat_id", UUID(as_uuid=True), ForeignKey("archived_chats.id"), primary_key=True),
+    Column("answer_id", UUID(as_uuid=True), primary_key=True),
+    Column("rating", Text, nullable=False),
+    Column("rated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("rating IN ('up', 'down')", name="archived_ratings_rating"),
 )

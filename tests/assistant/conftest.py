@@ -8,9 +8,9 @@ import pytest
 
 from bridge.messages.crypto import KeyStore, MessageCipher
 from bridge.settings import Settings
-from tests.knowledge.conftest import embedder, kb, kb_server
+from tests.knowledge.conftest import embedder, empty_kb, kb, kb_server
 
-__all__ = ["embedder", "kb", "kb_server"]
+__all__ = ["embedder", "empty_kb", "kb", "kb_server"]
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,7 @@ def test_customer_gets_an_answer_or_a_handover_with_its_reason(
     assert answer.status_code == 200, answer.text
     reply = answer.json()
     assert reply["handed_off"] is True and reply["reason"] == "asked_for_person"
-    assert set(reply) == {"answer", "sources", "handed_off", "reason"}
+    assert set(reply) == {"id", "answer", "sources", "handed_off", "reason"}
     pressed = ask(stack, anna, body="Hallo", ask_for_person=True).json()
     assert pressed["reason"] == "asked_for_person"
 

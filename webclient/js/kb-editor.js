@@ -13,9 +13,11 @@
  *   #kb-conflict, #kb-conflict-text, #kb-conflict-keep, #kb-conflict-discard, #kb-theirs
  *   #kb-history, #kb-versions li[data-version] [data-action=view], #kb-version-view,
  *   #kb-version-title, #kb-version-body, #kb-version-restore, #kb-version-close
+ *   and the customer feedback's (see kb-feedback.js)
  */
 
 import { formatTime } from './format.js';
+import { ArticleFeedback } from './kb-feedback.js';
 import { renderMarkdown } from './markdown.js';
 import { h, show, toast, toastError } from './ui.js';
 
@@ -50,6 +52,7 @@ export class ArticleEditor {
     this.base = EMPTY; // the content the draft started from
     this.viewing = null; // the old version shown in the history
     this.theirs = null; // the newer version a conflicting save ran into
+    this.feedback = new ArticleFeedback({ request, onError: (error) => this._fail(error) });
     this.ui = {
       section: $('#kb-editor'),
       heading: $('#kb-editor-title'),
@@ -132,6 +135,7 @@ export class ArticleEditor {
     this.article = null;
     this._fill(EMPTY);
     this._render();
+    this.feedback.show(null);
     show(this.ui.section, true);
     this.ui.title.focus();
   }
@@ -141,6 +145,7 @@ export class ArticleEditor {
     try {
       const article = await this.request(`/api/kb/articles/${articleId}`);
       this._load(article);
+      this.feedback.show(article.id);
       show(this.ui.section, true);
       this.ui.heading.focus({ preventScroll: true });
       return true;

@@ -15,6 +15,7 @@
  *   #kb-view, #me, #logout, #to-console, #kb-new, #kb-search, #kb-q, #kb-filter-state,
  *   #kb-filter-language, #kb-filter-tag, #kb-list-status,
  *   #kb-list li.kb-item[data-article-id][data-archived] .kb-item-title .kb-item-meta .kb-chip
+ *     .kb-item-rating ("3 up · 1 down", only once rated)
  *   #kb-confirm (#kb-confirm-title, #kb-confirm-text, #kb-confirm-ok, #kb-confirm-cancel)
  *   and the editor's (see kb-editor.js)
  */
@@ -22,6 +23,7 @@
 import { api, tokenExpired, tokenExpiry } from './api.js';
 import { formatTime } from './format.js';
 import { ArticleEditor } from './kb-editor.js';
+import { ratingText } from './kb-feedback.js';
 import { h, show, toastError } from './ui.js';
 
 const SESSION_KEY = 'customer-chat:console';
@@ -255,6 +257,7 @@ function renderList() {
 
 function listItem(article, current) {
   const by = article.updated_by ? article.updated_by.name : 'import';
+  const rated = ratingText(article.ratings);
   return h(
     'li',
     { class: 'kb-item', dataset: { articleId: article.id, archived: String(article.archived) } },
@@ -268,6 +271,7 @@ function listItem(article, current) {
         h('span', { class: 'kb-lang' }, article.language.toUpperCase()),
         article.archived ? h('span', { class: 'state-pill state-pill--archived' }, 'Archived') : null,
         ` ${formatTime(article.updated_at)} · ${by}`,
+        rated ? h('span', { class: 'kb-item-rating', title: 'How customers rated answers from it' }, rated) : null,
       ),
       article.tags.length ? h('span', { class: 'kb-chips' }, article.tags.map((tag) => h('span', { class: 'kb-chip' }, tag))) : null,
     ),
