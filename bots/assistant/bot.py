@@ -58,6 +58,17 @@ class RoomState:
     said: deque[Said] = field(default_factory=lambda: deque(maxlen=REMEMBERED))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     heard_live: bool = False
+    # Pages resend a message after a reconnect with the same origin-id: answer it once.
+    answered: deque[str] = field(default_factory=lambda: deque(maxlen=REMEMBERED))
+
+    def first_time(self, origin_id: str | None) -> bool:
+        """True unless the customer's message with this origin-id was taken up already."""
+        if not origin_id:
+            return True
+        if origin_id in self.answered:
+            return False
+        self.answered.append(origin_id)
+        return True
 
 
 class AssistantBot(slixmpp.ClientXMPP):
@@ -91,6 +102,7 @@ class AssistantBot(slixmpp.ClientXMPP):
     async def _on_start(self, _: Any) -> None:
         self.send_presence()
         self.rooms.clear()
+        await asyncio.to_thread(self.embedder)  # load the model now, not on the first question
         try:
             with_assistant = await self.db.run(chats.list_chats, statuses=(Status.BOT,))
         except SQLAlchemyError as error:  # the invitations still bring it into new rooms
@@ -128,11 +140,14 @@ class AssistantBot(slixmpp.ClientXMPP):
             if state.heard_live:
                 return
             logged = await self.db.run(messages.list_for_chat, state.chat_id, self.cipher)
-            conversation = [said for row in logged if (said := handover.said_of(row))]
+            rows = [(row, said) for row in logged if (said := handover.said_of(row))]
             state.said.clear()
-            state.said.extend(conversation)
-            if conversation and conversation[-1].role == "customer":
-                await self._respond(room, state, conversation[-1].text)
+            state.said.extend(said for _, said in rows)
+            if not rows or rows[-1][1].role != "customer":
+                return
+            row, question = rows[-1]
+            if state.first_time(str(row.get("origin_id") or "")):
+                await self._respond(room, state, question.text)
 
     async def _on_invitation(self, message: Any) -> None:
         invitation = message.xml.find("{jabber:x:conference}x")
@@ -159,7 +174,8 @@ class AssistantBot(slixmpp.ClientXMPP):
             return
         async with state.lock:
             state.heard_live = True
-            await self._respond(message["from"].bare, state, message["body"])
+            if state.first_time(message["origin_id"]["id"]):
+                await self._respond(message["from"].bare, state, message["body"])
 
     async def _respond(self, room: str, state: RoomState, question: str) -> None:
         """Answer or hand over, then say so in the room (only while the chat is the bot's)."""

@@ -143,12 +143,14 @@ async def customer_chat(page: Page) -> dict[str, Any]:
     return chat
 
 
-async def start_chat(page: Page, name: str, subject: str) -> dict[str, Any]:
-    """Fill in the start form of the customer page and wait until the chat is waiting."""
+async def start_chat(
+    page: Page, name: str, subject: str, *, first_status: str = "waiting"
+) -> dict[str, Any]:
+    """Fill in the start form of the customer page and wait for the chat's first status."""
     await page.get_by_label("Your name").fill(name)
     await page.get_by_label("What is it about?").fill(subject)
     await page.locator("#start").click()
-    await page.locator("#status[data-status=waiting]").wait_for()
+    await page.locator(f"#status[data-status={first_status}]").wait_for()
     return await customer_chat(page)
 
 
