@@ -1,8 +1,10 @@
-"""A stack of its own with `make run`'s demo data: the demo archive imported, a model trained.
+"""A stack of its own set up as `make run` sets it up: the assistant on, demo data loaded.
 
-The shared test stack keeps the small synthetic archive other suggestion tests
-expect their model to learn from; the demo archive would change what it suggests,
-so these tests get a stack of their own (its own ejabberd and PostgreSQL).
+The demo knowledge base is imported and a suggestion model trained on the demo
+archive, at the same time as `make run` does; then the bots process serves both
+bots. The shared test stack keeps chats going straight to the queue and the small
+synthetic archive other suggestion tests expect their model to learn from, so
+these tests get a stack of their own (its own ejabberd and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -12,25 +14,30 @@ from collections.abc import Iterator
 
 import pytest
 
-from bridge.demo import train_suggestions
+from bridge.demo import import_knowledge_base, train_suggestions
 from tests.conftest import skip_or_fail
 from tests.stack import Stack, ejabberd_missing_reason, start_stack, stop_stack
 
-TRAINING_SECONDS = 600  # the demo archive trains in about a minute on a quiet machine
+PREPARING_SECONDS = 900  # both take about a minute each on a quiet machine
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def stack() -> Iterator[Stack]:
-    """The demo stack: trained as `make run` trains it, with the bots process serving."""
+    """The demo stack: knowledge base and model as `make run` has them, bots serving."""
     reason = ejabberd_missing_reason()
     if reason:
         skip_or_fail(reason)
-    running = start_stack()
+    running = start_stack(assistant=True)
     try:
-        log = running.settings.data_dir / "suggestions-train.log"
-        training = train_suggestions({**os.environ, **running.env}, log)
-        assert training.wait(timeout=TRAINING_SECONDS) == 0, log.read_text()
-        assert "model version 1" in log.read_text()
+        env = {**os.environ, **running.env}
+        logs = running.settings.data_dir
+        training = train_suggestions(env, logs / "suggestions-train.log")
+        importing = import_knowledge_base(env, logs / "kb-import.log")
+        assert importing.wait(timeout=PREPARING_SECONDS) == 0, (logs / "kb-import.log").read_text()
+        assert training.wait(timeout=PREPARING_SECONDS) == 0, (
+            logs / "suggestions-train.log"
+        ).read_text()
+        assert "model version 1" in (logs / "suggestions-train.log").read_text()
         running.start("bots")
         yield running
     finally:

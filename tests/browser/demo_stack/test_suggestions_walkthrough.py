@@ -1,5 +1,7 @@
 """Stage 3 tried as a new user would, on `make run`'s demo data (the issue's "done means").
 
+Both customers press "Talk to a person" first: the assistant answers first
+since stage 4, and these suggestions are for the people who take over.
 Lena writes from the customer page in German; Gabi, in a desktop client (Gajim,
 played by slixmpp), gets three suggestions from suggest@ as a private message,
 replies `1`, and Lena's page shows the answer. Kim writes in English; Wes, in the
@@ -62,6 +64,12 @@ async def _shows(page: Page, text: str) -> None:
     await expect(page.locator("#messages .message-body", has_text=text)).to_have_count(1)
 
 
+async def _to_a_person(page: Page) -> None:
+    """The customer presses "Talk to a person" while the assistant has the chat."""
+    await page.get_by_role("button", name="Talk to a person").click()
+    await expect(page.locator("#status")).to_have_text("Waiting for supporter")
+
+
 async def _say(page: Page, text: str) -> None:
     await page.locator("#message-input").fill(text)
     await page.locator("#message-input").press("Enter")
@@ -77,7 +85,8 @@ async def test_suggestions_in_a_desktop_client_and_in_the_console_on_demo_data(
 
     # Lena, on the customer page, in German: the battery of her e-bike.
     lena = await pages.open("/")
-    room = (await start_chat(lena, "Lena Vogt", "E-Bike"))["room_jid"]
+    room = (await start_chat(lena, "Lena Vogt", "E-Bike", first_status="bot"))["room_jid"]
+    await _to_a_person(lena)
     await _takes(stack, gabi, "Lena Vogt", room)
     await expect(lena.locator("#status")).to_have_text("Chat active")
     await _say(lena, "Hallo, mein Akku hält seit kurzem kaum noch, was tun?")
@@ -96,7 +105,8 @@ async def test_suggestions_in_a_desktop_client_and_in_the_console_on_demo_data(
     console = await pages.open("/console")
     await log_in_as(console, wes)
     kim = await pages.open("/")
-    kim_chat = await start_chat(kim, "Kim Fischer", "Stolen bike")
+    kim_chat = await start_chat(kim, "Kim Fischer", "Stolen bike", first_status="bot")
+    await _to_a_person(kim)
     await _say(kim, "My e-bike was stolen from the rack at work this morning. What now?")  # waiting
     await expect(chat_item(console, kim_chat["id"])).to_contain_text("was stolen")
     await chat_item(console, kim_chat["id"]).locator("[data-action=take]").click()

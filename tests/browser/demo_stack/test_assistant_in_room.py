@@ -6,6 +6,8 @@ assistant is the real bots process answering from the demo knowledge base.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -135,6 +137,24 @@ async def test_a_supporter_hands_the_chat_back_and_the_assistant_answers_again(
     await tom.client.wait_for(lambda: tom.client.statuses()[-1:] == ["bot"])
     answer = await _ask(tom, "My bike was stolen, what do I do now?")
     assert "police" in answer.body.lower()
+
+
+async def test_a_question_asked_while_the_assistant_was_killed_is_answered_once_it_is_back(
+    stack: Stack, customer_in_chat: StartChat
+) -> None:
+    ada = await customer_in_chat("Ada")
+    stack.stop("bots", signal.SIGKILL)
+    try:
+        ada.client.say(ada.room, "Mein E-Bike ist weg, gestohlen! Was nun?")
+        await eventually(lambda: ada.logged(stack, 2))  # the bridge logged it, nobody answered
+    finally:
+        stack.start("bots")
+
+    await ada.client.wait_for(lambda: _from_assistant(ada), timeout=90)
+
+    assert "Polizei" in _from_assistant(ada)[0].body
+    await asyncio.sleep(2)
+    assert len(_from_assistant(ada)) == 1
 
 
 def _queue_notice(client: Client, customer_name: str) -> str | None:
