@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
 
-from bots.assistant import service
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from bots.assistant import llm, service
 from bots.assistant.schemas import MessageIn, ReplyOut
 from bots.knowledge.endpoints import KbEmbedder
 from bridge.accounts.throttle import RequestThrottle
-from bridge.api.deps import Cipher, CurrentUser, DbConn
+from bridge.api.deps import AppSettings, Cipher, CurrentUser, DbConn
 from bridge.chats import service as chats
 
 router = APIRouter(prefix="/api/bot")
@@ -18,9 +20,22 @@ MESSAGES_PER_MINUTE = 30
 throttle = RequestThrottle(f"{MESSAGES_PER_MINUTE}/minute")
 
 
+def get_llm(settings: AppSettings) -> llm.Llm | None:
+    """The process's LLM if one is configured (its breaker shared by all requests)."""
+    return llm.configured(settings)
+
+
+AssistantLlm = Annotated[llm.Llm | None, Depends(get_llm)]
+
+
 @router.post("/messages")
 def message(
-    body: MessageIn, user: CurrentUser, conn: DbConn, embedder: KbEmbedder, cipher: Cipher
+    body: MessageIn,
+    user: CurrentUser,
+    conn: DbConn,
+    embedder: KbEmbedder,
+    cipher: Cipher,
+    writer: AssistantLlm,
 ) -> ReplyOut:
     """Answer from the knowledge base with sources, or hand over to a person (and say why).
 
@@ -42,5 +57,6 @@ def message(
         question=body.body,
         chat_id=body.chat_id,
         pressed_person_button=body.ask_for_person,
+        llm=writer,
     )
     return ReplyOut.of(reply)
