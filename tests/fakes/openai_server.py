@@ -105,13 +105,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         first, gap, rest = self.server.reply(body).partition("\n\n")
-        self._pieces(body["model"], first + gap)
-        hold = self.server.hold
-        if rest and hold is not None:
-            self.server.held_until_set = hold.wait(HOLD_SECONDS)
-        self._pieces(body["model"], rest)
-        self._event(body["model"], {}, "stop")
-        self.wfile.write(b"data: [DONE]\n\n")
+        try:
+            self._pieces(body["model"], first + gap)
+            hold = self.server.hold
+            if rest and hold is not None:
+                self.server.held_until_set = hold.wait(HOLD_SECONDS)
+            self._pieces(body["model"], rest)
+            self._event(body["model"], {}, "stop")
+            self.wfile.write(b"data: [DONE]\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading (a blocked part): as it may
 
     def _pieces(self, model: str, text: str) -> None:
         for start in range(0, len(text), PIECE):
