@@ -100,8 +100,8 @@ class Llm:
         self._timeout = timeout
         self._retries = retries
         self._breaker = breaker or Breaker()
+        # Values that must never appear in an answer: the output check blocks them.
         self.secrets = secrets
-        """Values that must never appear in an answer (the output check blocks them)."""
 
     def stream(self, messages: list[ChatCompletionMessageParam]) -> Generator[str, None, None]:
         """The answer's text as it arrives, piece by piece."""
