@@ -211,6 +211,6 @@ def _password(url: str | None) -> str | None:
 
 def _read(path: Path) -> str | None:
     try:
-        return path.read_text().strip()
-    except (OSError, UnicodeDecodeError):
+        return path.read_text(errors="replace").strip()
+    except OSError:  # a folder, or a file another process just replaced
         return None

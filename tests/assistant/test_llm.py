@@ -93,6 +93,19 @@ def test_slow_llm_hands_over_at_its_timeout_instead_of_hanging(
     assert parts == [HANDOVER] and reply.answer == HANDOVER
 
 
+def test_llm_streaming_too_slowly_hands_over_at_the_deadline_keeping_what_was_sent(
+    kb: Database, embedder: Embedder, cipher: MessageCipher, llm_server: FakeOpenAI
+) -> None:
+    llm_server.reply = lambda body: "Kurz. [1]\n\n" + "Sehr langsam " * 40 + "[1]"
+    llm_server.trickle = 0.1  # each event in time, the whole answer not
+    parts: list[str] = []
+    started = time.monotonic()
+    reply = ask(kb, embedder, cipher, connect(llm_server, timeout=1.5), parts)
+    assert time.monotonic() - started < 10
+    assert parts == ["Kurz.", HANDOVER]
+    assert reply.handed_off and reply.reason is Reason.LLM_UNAVAILABLE
+
+
 def test_failing_llm_is_retried_then_the_breaker_hands_over_without_asking(
     kb: Database, embedder: Embedder, cipher: MessageCipher, llm_server: FakeOpenAI
 ) -> None:
@@ -224,7 +237,9 @@ def test_the_api_key_never_shows_in_the_settings_and_every_secret_is_known(tmp_p
         llm_api_key=SecretStr("sk-very-secret-llm-key"),
         encryption_keys="k1:c2VjcmV0LWtleS1vbmU=,k2:c2VjcmV0LWtleS10d28=",
         database_url="postgresql://chat:db-password-42@db/chat",
+        archive_database_url="not a url",
     )
+    (tmp_path / "secrets" / "old").mkdir()  # not a secret file: skipped
     assert "sk-very-secret" not in repr(settings) and "sk-very-secret" not in str(settings)
     secrets = llm.secrets_of(settings)
     for value in (

@@ -8,9 +8,10 @@ rows in reverse order with their `index`.
 Chat completions (`POST /v1/chat/completions`, and Azure's
 `/openai/deployments/{name}/chat/completions`) stream what `reply` returns for
 the request, a few characters per event, as the real api does. A test makes
-it slow (`delay`), failing (`status`), or hold the rest of the answer after
-its first paragraph until an event is set (`hold`), to see parts arrive
-before the answer is complete. Every request is recorded.
+it slow to start (`delay`) or to stream (`trickle`, seconds between events),
+failing (`status`), or hold the rest of the answer after its first paragraph
+until an event is set (`hold`), to see parts arrive before the answer is
+complete. Every request is recorded.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class FakeOpenAI(ThreadingHTTPServer):
     reply: Callable[[dict[str, Any]], str]
     status: int
     delay: float
+    trickle: float
     hold: threading.Event | None
     held_until_set: bool
     stopping: threading.Event
@@ -118,6 +120,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _pieces(self, model: str, text: str) -> None:
         for start in range(0, len(text), PIECE):
+            if self.server.stopping.wait(self.server.trickle):
+                return
             self._event(model, {"content": text[start : start + PIECE]}, None)
 
     def _event(self, model: str, delta: dict[str, str], finish: str | None) -> None:
@@ -155,7 +159,8 @@ def fake_openai() -> Iterator[FakeOpenAI]:
     server = FakeOpenAI(("127.0.0.1", 0), _Handler)
     server.requests, server.keys, server.paths = [], [], []
     server.reply = lambda body: "NO_ANSWER"
-    server.status, server.delay, server.hold, server.held_until_set = 200, 0.0, None, False
+    server.status, server.delay, server.trickle = 200, 0.0, 0.0
+    server.hold, server.held_until_set = None, False
     server.stopping = threading.Event()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
