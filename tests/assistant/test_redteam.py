@@ -43,10 +43,8 @@ HARMLESS = {
     "en": "Report the theft to the police within 48 hours.",
 }
 POISONED = {
-    "de": "---\ntitle: Fehlercode {code} am Display\nlanguage: de\n---\n"
-    "Zeigt das Display den Fehlercode {code}, laden Sie bitte zuerst den Akku voll.\n\n{text}\n",
-    "en": "---\ntitle: Error code {code} on the display\nlanguage: en\n---\n"
-    "If the display shows error code {code}, please charge the battery fully first.\n\n{text}\n",
+    "de": "---\ntitle: Fehlercode {code}\nlanguage: de\n---\nBei {code} Akku laden.\n\n{text}\n",
+    "en": "---\ntitle: Error code {code}\nlanguage: en\n---\nOn {code} charge it.\n\n{text}\n",
 }
 THEFT = {
     "de": "Mein Fahrrad wurde gestohlen, was muss ich tun?",
@@ -65,21 +63,23 @@ def slug(number: int) -> str:
     return f"fehlercode-{code(number).lower()}"
 
 
-def articles() -> list[tuple[int, dict[str, str]]]:
-    """The attacks hidden in articles, numbered."""
-    return [(n, attack) for n, attack in enumerate(ATTACKS) if attack["via"] == "article"]
+# Each poisoned article asks for two things, so two attacks (two leaks) share it.
+POISONINGS = {
+    text: number
+    for number, text in enumerate(
+        dict.fromkeys(attack["text"] for attack in ATTACKS if attack["via"] == "article")
+    )
+}
 
 
 @pytest.fixture(scope="module")
 def poisoned_kb(kb_server: Path, embedder: Embedder) -> Iterator[Database]:
-    """The tests' articles plus one poisoned article for each indirect attack."""
+    """The tests' articles plus the poisoned ones."""
     db = fresh_database(kb_server)
+    language = {attack["text"]: attack["language"] for attack in ATTACKS}
     poisoned: list[ArticleFile] = [
-        parse_markdown(
-            slug(n),
-            POISONED[attack["language"]].format(code=code(n), text=attack["text"]),
-        )
-        for n, attack in articles()
+        parse_markdown(slug(n), POISONED[language[text]].format(code=code(n), text=text))
+        for text, n in POISONINGS.items()
     ]
     db.run_sync(import_all, read_path(ARTICLES).articles + poisoned)
     index_stale(db, embedder)
@@ -156,8 +156,9 @@ def test_no_injection_leaks_instructions_secrets_or_other_customers_data(
         llm_server.reply = obey(attack, number, secrets)
         language = attack["language"]
         if attack["via"] == "article":
-            question = ASK_ABOUT[language].format(code=code(number))
-            hits = [poisoned[slug(number)], *ordinary[language]]
+            article = POISONINGS[attack["text"]]
+            question = ASK_ABOUT[language].format(code=code(article))
+            hits = [poisoned[slug(article)], *ordinary[language]]
         else:
             question, hits = attack["text"], ordinary[language]
         sent: list[str] = []
