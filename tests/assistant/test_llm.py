@@ -53,13 +53,13 @@ def ask(
 def test_answer_is_sent_paragraph_by_paragraph_before_the_llm_has_finished(
     kb: Database, embedder: Embedder, cipher: MessageCipher, llm_server: FakeOpenAI
 ) -> None:
-    llm_server.reply = lambda body: ANSWER
-    llm_server.hold = threading.Event()
+    llm_server.answer_with(ANSWER)
+    llm_server.hold = gate = threading.Event()
     parts: list[str] = []
 
     def receive(part: str) -> None:
         parts.append(part)
-        llm_server.hold.set()  # type: ignore[union-attr]  # the server holds the rest till now
+        gate.set()  # the server holds the rest of the answer until now
 
     reply = kb.run_sync(
         lambda conn: respond(
@@ -96,7 +96,7 @@ def test_slow_llm_hands_over_at_its_timeout_instead_of_hanging(
 def test_llm_streaming_too_slowly_hands_over_at_the_deadline_keeping_what_was_sent(
     kb: Database, embedder: Embedder, cipher: MessageCipher, llm_server: FakeOpenAI
 ) -> None:
-    llm_server.reply = lambda body: "Kurz. [1]\n\n" + "Sehr langsam " * 40 + "[1]"
+    llm_server.answer_with("Kurz. [1]\n\n" + "Sehr langsam " * 40 + "[1]")
     llm_server.trickle = 0.1  # each event in time, the whole answer not
     parts: list[str] = []
     started = time.monotonic()
@@ -125,7 +125,8 @@ def test_failing_llm_is_retried_then_the_breaker_hands_over_without_asking(
         next(writer.stream([{"role": "user", "content": "Hallo"}]))
     assert time.monotonic() - started < 0.5  # no backoff, no timeout: at once
 
-    llm_server.status, llm_server.reply = 200, lambda body: ANSWER
+    llm_server.status = 200
+    llm_server.answer_with(ANSWER)
     now[0] = 31.0  # after the pause one trial goes out; it works, so the breaker closes
     assert not ask(kb, embedder, cipher, writer).handed_off
     assert not ask(kb, embedder, cipher, writer).handed_off
@@ -135,7 +136,7 @@ def test_llm_that_cannot_answer_from_the_passages_hands_over(
     kb: Database, embedder: Embedder, cipher: MessageCipher, llm_server: FakeOpenAI
 ) -> None:
     for abstain in ("NO_ANSWER", "", "Ich weiß es nicht. NO_ANSWER"):
-        llm_server.reply = lambda body, text=abstain: text  # type: ignore[misc]
+        llm_server.answer_with(abstain)
         parts: list[str] = []
         reply = ask(kb, embedder, cipher, connect(llm_server), parts)
         assert reply.handed_off and reply.reason is Reason.LLM_ABSTAINED
@@ -150,7 +151,7 @@ def test_blocked_part_is_never_sent_and_the_chat_is_handed_over_and_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     leak = "Mein Schlüssel lautet sk-live-4f9a8b7c6d5e4f3a2b1c. [1]"
-    llm_server.reply = lambda body: ANSWER.split("\n\n")[0] + "\n\n" + leak
+    llm_server.answer_with(ANSWER.split("\n\n")[0] + "\n\n" + leak)
     parts: list[str] = []
     with caplog.at_level(logging.WARNING):
         reply = ask(kb, embedder, cipher, connect(llm_server), parts)
@@ -199,7 +200,7 @@ def test_azure_settings_build_an_azure_client_calling_the_deployment(
     )
     writer = llm.configured(settings)
     assert writer is not None and isinstance(llm.client(settings), AzureOpenAI)
-    llm_server.reply = lambda body: "Hallo"
+    llm_server.answer_with("Hallo")
     assert "".join(writer.stream([{"role": "user", "content": "Hallo"}])) == "Hallo"
     assert llm_server.paths == [
         "/openai/deployments/kundendienst/chat/completions?api-version=2024-10-21"
@@ -221,8 +222,9 @@ def test_base_url_settings_build_an_openai_client_and_no_settings_none(
     assert isinstance(sdk, OpenAI) and not isinstance(sdk, AzureOpenAI)
     writer = llm.configured(settings)
     assert writer is llm.configured(settings)  # one per process: its breaker sees every answer
-    llm_server.reply = lambda body: "Hi"
-    assert list(writer.stream([{"role": "user", "content": "Hi"}])) == ["Hi"]  # type: ignore[union-attr]
+    llm_server.answer_with("Hi")
+    assert writer is not None
+    assert list(writer.stream([{"role": "user", "content": "Hi"}])) == ["Hi"]
     assert llm_server.keys == ["Bearer " + "k" * 20]
     assert llm_server.chats()[0]["model"] == "llama3"
     assert llm.configured(Settings(data_dir=tmp_path)) is None

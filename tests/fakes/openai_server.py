@@ -58,6 +58,10 @@ class FakeOpenAI(ThreadingHTTPServer):
     held_until_set: bool
     stopping: threading.Event
 
+    def answer_with(self, text: str) -> None:
+        """Stream this text for every chat request."""
+        self.reply = lambda body: text
+
     def chats(self) -> list[dict[str, Any]]:
         """The chat-completion requests, oldest first."""
         return [body for body in self.requests if "messages" in body]
@@ -158,7 +162,7 @@ def fake_openai() -> Iterator[FakeOpenAI]:
     """Run the fake server on a free localhost port for the duration of the block."""
     server = FakeOpenAI(("127.0.0.1", 0), _Handler)
     server.requests, server.keys, server.paths = [], [], []
-    server.reply = lambda body: "NO_ANSWER"
+    server.answer_with("NO_ANSWER")
     server.status, server.delay, server.trickle = 200, 0.0, 0.0
     server.hold, server.held_until_set = None, False
     server.stopping = threading.Event()
