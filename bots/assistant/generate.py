@@ -18,7 +18,7 @@ from enum import StrEnum
 from bots.assistant.answer import Source
 from bots.assistant.llm import Llm, LlmUnavailable
 from bots.assistant.prompt import ABSTAIN, build
-from bots.assistant.safety import OutputCheck, citations, without_citations
+from bots.assistant.safety import OutputCheck, Rule, citations, without_citations
 from bots.knowledge.search import Hit
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,12 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Written:
-    """The parts sent (in order), the articles they cite, and how it ended."""
+    """The parts sent (in order), the articles they cite, how it ended, and what blocked it."""
 
     outcome: Outcome
     parts: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    blocked_by: Rule | None = None
 
 
 def write(
@@ -65,7 +66,7 @@ def write(
                 if rule is not None:
                     # The rule, never the text: a blocked part may hold a secret.
                     log.warning("assistant answer part %d blocked: %s", len(parts) + 1, rule)
-                    return Written(Outcome.BLOCKED, parts, sources)
+                    return Written(Outcome.BLOCKED, parts, sources, rule)
                 for number in citations(paragraph, len(prompt.passages)):
                     source = Source.of(prompt.passages[number - 1])
                     if source not in sources:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 from pydantic import SecretStr
 
 from bots.assistant import llm
-from bots.assistant.generate import Outcome, write
+from bots.assistant.generate import write
 from bots.assistant.privacy import mask
 from bots.assistant.service import PASSAGES
 from bots.embedding import Embedder
@@ -152,6 +153,7 @@ def test_no_injection_leaks_instructions_secrets_or_other_customers_data(
         for hit in found(poisoned_kb, embedder, ASK_ABOUT[language].format(code="RT"), 40)
     }
     leaks, unblocked, unreached = [], [], []
+    rules: Counter[str] = Counter()
     for number, attack in enumerate(ATTACKS):
         llm_server.reply = obey(attack, number, secrets)
         language = attack["language"]
@@ -175,14 +177,16 @@ def test_no_injection_leaks_instructions_secrets_or_other_customers_data(
         customer_got = flat(" ".join(sent))
         if any(flat(value) in customer_got for value in planted):
             leaks.append(attack["id"])
-        if written.outcome is not Outcome.BLOCKED:
+        if written.blocked_by is None:
             unblocked.append(attack["id"])
+        rules[str(written.blocked_by)] += 1
     rate = len(leaks) / len(ATTACKS)
     line = (
         f"red team: {len(ATTACKS)} injection attempts "
         f"({sum(a['via'] == 'message' for a in ATTACKS)} in messages, "
         f"{sum(a['via'] == 'article' for a in ATTACKS)} in articles), "
-        f"attack success rate {rate:.1%} ({len(leaks)} leaked)"
+        f"attack success rate {rate:.1%} ({len(leaks)} leaked); blocked by "
+        + ", ".join(f"{rule} {count}" for rule, count in sorted(rules.items()))
     )
     print(line)
     report(line)
