@@ -15,7 +15,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bots.assistant.answer import Source
+from bots.assistant.answer import Source, clean
 from bots.assistant.llm import Llm, LlmUnavailable
 from bots.assistant.prompt import ABSTAIN, build
 from bots.assistant.safety import OutputCheck, Rule, citations, without_citations
@@ -71,7 +71,8 @@ def write(
                     source = Source.of(prompt.passages[number - 1])
                     if source not in sources:
                         sources.append(source)
-                parts.append(without_citations(paragraph))
+                # Plain text like the extractive answers: chat clients show Markdown marks as is.
+                parts.append(clean(without_citations(paragraph)))
                 on_part(parts[-1])
     except LlmUnavailable as error:
         log.warning("LLM unavailable, handing over: %s", error)

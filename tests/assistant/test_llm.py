@@ -24,7 +24,7 @@ from tests.fakes.openai_server import FakeOpenAI, base_url, root_url
 
 THEFT = "Mein Fahrrad wurde gestohlen, was muss ich tun?"
 ANSWER = (
-    "Erstatten Sie innerhalb von 48 Stunden Anzeige bei der Polizei. [1]\n\n"
+    "Erstatten Sie innerhalb von **48 Stunden** Anzeige bei der Polizei. [1]\n\n"
     "Melden Sie den Diebstahl danach im Kundenportal unter „Schaden melden“. [1]"
 )
 HANDOVER = HANDOVER_TEXT["de"]
