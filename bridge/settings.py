@@ -7,7 +7,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 43  # 32 random bytes, URL-safe base64
@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     embeddings_url: str | None = None
     embeddings_model: str = "text-embedding-3-small"
     embeddings_api_key: str | None = None
+    # The assistant's LLM: none by default (extractive answers). SecretStr: the key is never shown.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_azure_endpoint: str | None = None
+    llm_azure_deployment: str | None = None
+    llm_api_version: str = "2024-10-21"
+    llm_timeout_seconds: float = Field(default=20.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0)
 
     @field_validator("secret_key")
     @classmethod

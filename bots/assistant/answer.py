@@ -36,6 +36,11 @@ class Source:
     title: str
     url: str
 
+    @classmethod
+    def of(cls, hit: Hit) -> Source:
+        """The article a passage belongs to."""
+        return cls(article_id=hit.article_id, slug=hit.slug, title=hit.title, url=f"/kb/{hit.slug}")
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -62,13 +67,7 @@ def choose_passage(question: str, hits: Sequence[Hit]) -> Hit:
 def extractive(question: str, hits: Sequence[Hit]) -> Answer:
     """The answer to the question from its hits (at least one)."""
     passage = choose_passage(question, hits)
-    source = Source(
-        article_id=passage.article_id,
-        slug=passage.slug,
-        title=passage.title,
-        url=f"/kb/{passage.slug}",
-    )
-    return Answer(clean(passage.text), [source], passage)
+    return Answer(clean(passage.text), [Source.of(passage)], passage)
 
 
 def clean(markdown: str) -> str:

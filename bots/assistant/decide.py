@@ -29,6 +29,7 @@ class Reason(StrEnum):
     DOWN_RATED = "down_rated"
     LLM_UNAVAILABLE = "llm_unavailable"
     LLM_ABSTAINED = "llm_abstained"
+    OUTPUT_BLOCKED = "output_blocked"
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,19 @@ def decide(
     return Decision(Action.ANSWER, Reason.CONFIDENT, hits, scores)
 
 
-def after_llm(decision: Decision, *, available: bool, abstained: bool) -> Decision:
-    """The decision once an LLM was asked to write the answer: hand over if it could not."""
+def after_llm(
+    decision: Decision, *, available: bool, abstained: bool, blocked: bool = False
+) -> Decision:
+    """The decision once an LLM was asked to write the answer: hand over if it could not.
+
+    `blocked`: the output check stopped a part of the answer.
+    """
     if decision.handed_off:
         return decision
     if not available:
         return Decision(Action.HAND_OVER, Reason.LLM_UNAVAILABLE, decision.hits, decision.scores)
     if abstained:
         return Decision(Action.HAND_OVER, Reason.LLM_ABSTAINED, decision.hits, decision.scores)
+    if blocked:
+        return Decision(Action.HAND_OVER, Reason.OUTPUT_BLOCKED, decision.hits, decision.scores)
     return decision

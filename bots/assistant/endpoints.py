@@ -4,14 +4,15 @@ that asks for a person."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, status
 
-from bots.assistant import handover, ratings, service
+from bots.assistant import handover, llm, ratings, service
 from bots.assistant.schemas import MessageIn, ReplyOut
 from bots.knowledge.endpoints import KbEmbedder
 from bridge.accounts.throttle import RequestThrottle
-from bridge.api.deps import Cipher, CurrentUser, DbConn
+from bridge.api.deps import AppSettings, Cipher, CurrentUser, DbConn
 from bridge.chats import service as chats
 from bridge.chats.schemas import ChatOut
 from bridge.chats.states import Status
@@ -36,9 +37,22 @@ def refuse_flood(throttle: RequestThrottle, key: str, what: str) -> None:
         )
 
 
+def get_llm(settings: AppSettings) -> llm.Llm | None:
+    """The process's LLM if one is configured (its breaker shared by all requests)."""
+    return llm.configured(settings)
+
+
+AssistantLlm = Annotated[llm.Llm | None, Depends(get_llm)]
+
+
 @router.post("/messages")
 def message(
-    body: MessageIn, user: CurrentUser, conn: DbConn, embedder: KbEmbedder, cipher: Cipher
+    body: MessageIn,
+    user: CurrentUser,
+    conn: DbConn,
+    embedder: KbEmbedder,
+    cipher: Cipher,
+    writer: AssistantLlm,
 ) -> ReplyOut:
     """Answer from the knowledge base with sources, or hand over to a person (and say why).
 
@@ -57,6 +71,7 @@ def message(
         chat_id=body.chat_id,
         pressed_person_button=body.ask_for_person,
         down_ratings=ratings.down_rated_in_chat(conn, body.chat_id) if body.chat_id else 0,
+        llm=writer,
     )
     return ReplyOut.of(reply)
 

@@ -3,13 +3,15 @@
 The same function serves `POST /api/bot/messages` and (later) the assistant
 in a chat's room: it takes a connection, the embedder, the message cipher and
 the question, and returns the reply; the caller's transaction commits the
-decision log row with whatever else it does.
+decision log row with whatever else it does. It blocks (search, LLM): an
+asyncio caller runs it in a worker thread.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
@@ -17,7 +19,9 @@ from sqlalchemy import Connection
 from bots.assistant import repository
 from bots.assistant.answer import Source, extractive
 from bots.assistant.confidence import DEFAULT, Calibration
-from bots.assistant.decide import Decision, Reason, decide
+from bots.assistant.decide import Decision, Reason, after_llm, decide
+from bots.assistant.generate import Outcome, write
+from bots.assistant.llm import Llm
 from bots.embedding import Embedder
 from bots.knowledge.search import search
 from bots.suggestions.language import detect
@@ -52,8 +56,17 @@ def respond(
     pressed_person_button: bool = False,
     down_ratings: int = 0,
     calibration: Calibration = DEFAULT,
+    llm: Llm | None = None,
+    on_part: Callable[[str], None] | None = None,
 ) -> Reply:
-    """Answer from the knowledge base or hand over; log the decision with its scores."""
+    """Answer from the knowledge base or hand over; log the decision with its scores.
+
+    Without an `llm` the answer is the best passage itself; with one, the LLM
+    writes it from the passages. `on_part` gets each message for the customer
+    as soon as it may be sent, in this thread: the LLM's paragraphs one by
+    one, then the handover sentence if a person takes over. The reply's
+    `answer` is all of them joined.
+    """
     started = time.perf_counter()
     hits = search(conn, embedder, question, PASSAGES)
     decision = decide(
@@ -63,7 +76,24 @@ def respond(
         down_ratings=down_ratings,
         calibration=calibration,
     )
-    reply = _reply(question, decision)
+    sent: list[str] = []
+
+    def send(part: str) -> None:
+        sent.append(part)
+        if on_part is not None:
+            on_part(part)
+
+    decision, sources = _answer(question, decision, llm, send)
+    if decision.handed_off:
+        send(HANDOVER_TEXT[detect(question)])
+    reply = Reply(
+        "\n\n".join(sent),
+        sources,
+        decision.handed_off,
+        decision.reason,
+        uuid.uuid4(),
+        decision.scores,
+    )
     latency = (time.perf_counter() - started) * 1000
     repository.insert_decision(
         conn,
@@ -80,10 +110,21 @@ def respond(
     return reply
 
 
-def _reply(question: str, decision: Decision) -> Reply:
-    decision_id = uuid.uuid4()
+def _answer(
+    question: str, decision: Decision, llm: Llm | None, send: Callable[[str], None]
+) -> tuple[Decision, list[Source]]:
+    """Send the answer's parts; the decision after writing it, and the articles it cites."""
     if decision.handed_off:
-        text = HANDOVER_TEXT[detect(question)]
-        return Reply(text, [], True, decision.reason, decision_id, decision.scores)
-    answer = extractive(question, decision.hits)
-    return Reply(answer.text, answer.sources, False, decision.reason, decision_id, decision.scores)
+        return decision, []
+    if llm is None:
+        answer = extractive(question, decision.hits)
+        send(answer.text)
+        return decision, answer.sources
+    written = write(llm, question=question, hits=decision.hits, on_part=send)
+    after = after_llm(
+        decision,
+        available=written.outcome is not Outcome.UNAVAILABLE,
+        abstained=written.outcome is Outcome.ABSTAINED,
+        blocked=written.outcome is Outcome.BLOCKED,
+    )
+    return after, written.sources

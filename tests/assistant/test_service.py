@@ -84,6 +84,10 @@ def test_llm_unavailable_or_abstaining_hands_over(
     assert after_llm(confident, available=False, abstained=False).reason is Reason.LLM_UNAVAILABLE
     assert after_llm(confident, available=True, abstained=True).reason is Reason.LLM_ABSTAINED
     assert after_llm(confident, available=True, abstained=False) is confident
+    blocked = after_llm(confident, available=True, abstained=False, blocked=True)
+    assert blocked.handed_off and blocked.reason is Reason.OUTPUT_BLOCKED
+    low = decide("Wie backe ich einen Apfelkuchen mit Streuseln?", [])
+    assert after_llm(low, available=False, abstained=False) is low
 
 
 def test_markdown_is_cleaned_and_lists_stay_readable() -> None:

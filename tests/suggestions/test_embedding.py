@@ -21,8 +21,8 @@ from bots.embedding import (
     embedder_for,
 )
 from bridge.settings import Settings
+from tests.fakes.openai_server import base_url, fake_openai, vector
 from tests.stack import ROOT
-from tests.suggestions.fake_openai import base_url, fake_embeddings, vector
 
 
 @pytest.mark.parametrize("embedder", [E5Embedder(batch=2), UseEmbedder(batch=2)], ids=[E5, USE])
@@ -59,7 +59,7 @@ def test_the_local_models_load_with_the_hub_offline() -> None:
 
 def test_the_openai_compatible_embedder_batches_and_keeps_the_order() -> None:
     texts = ["battery empty", "order late", "battery broken", "insurance abroad", "late order"]
-    with fake_embeddings() as server:
+    with fake_openai() as server:
         embedder = OpenAIEmbedder(
             base_url=base_url(server), model="fake-small", api_key="sk-test", batch=2
         )

@@ -14,9 +14,9 @@ from bots.suggestions import model_file, repository
 from bots.suggestions.dataset import Options
 from bots.suggestions.service import train_and_store
 from bots.suggestions.suggester import SHOWN, Suggester
+from tests.fakes.openai_server import base_url, fake_openai
 from tests.suggestions.archive import MODULES, write_archive
 from tests.suggestions.conftest import Databases
-from tests.suggestions.fake_openai import base_url, fake_embeddings
 
 BATTERY = MODULES["battery"][0]
 
@@ -122,7 +122,7 @@ def test_models_are_stored_without_pickle_and_load_to_the_same_scores(
 
 
 def test_training_through_an_openai_compatible_endpoint(archived: Databases) -> None:
-    with fake_embeddings() as server:
+    with fake_openai() as server:
         env = {"CUSTOMER_CHAT_EMBEDDER": "openai", "CUSTOMER_CHAT_EMBEDDINGS_MODEL": "fake"}
         env["CUSTOMER_CHAT_EMBEDDINGS_URL"] = base_url(server)
         done = archived.cli("suggestions", "train", **env)
