@@ -10,6 +10,7 @@ from typing import Any
 
 from slixmpp import ClientXMPP
 
+from bots.assistant import llm
 from bots.assistant.bot import AssistantBot
 from bots.embedding import Embedders
 from bots.suggestions.bot import SuggestBot
@@ -37,7 +38,8 @@ async def _serve(settings: Settings, db: Database) -> None:
     cipher = MessageCipher(KeyStore.for_messages(settings))
     clients: list[ClientXMPP] = [SuggestBot(settings, db, cipher, model)]
     if settings.bot_enabled:
-        clients.append(AssistantBot(settings, db, cipher, Embedders(settings).configured))
+        writer = llm.configured(settings)
+        clients.append(AssistantBot(settings, db, cipher, Embedders(settings).configured, writer))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

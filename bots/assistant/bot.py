@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bots.assistant import handover, ratings, service
 from bots.assistant.handover import Said
+from bots.assistant.llm import Llm
 from bots.assistant.service import Reply
 from bots.embedding import Embedder
 from bridge.accounts import bots
@@ -80,6 +81,7 @@ class AssistantBot(slixmpp.ClientXMPP):
         db: Database,
         cipher: MessageCipher,
         embedder: Callable[[], Embedder],
+        writer: Llm | None = None,
     ) -> None:
         super().__init__(f"{bots.ASSISTANT}@{settings.xmpp_domain}", settings.bot_password)
         for plugin in ("xep_0030", "xep_0045", "xep_0199", "xep_0203", "xep_0359"):
@@ -88,6 +90,7 @@ class AssistantBot(slixmpp.ClientXMPP):
         self.db = db
         self.cipher = cipher
         self.embedder = embedder
+        self.writer = writer
         self.rooms: dict[str, RoomState] = {}
         self.add_event_handler("session_start", self._on_start)
         self.add_event_handler("groupchat_message", self._on_room_message)
@@ -178,10 +181,22 @@ class AssistantBot(slixmpp.ClientXMPP):
                 await self._respond(message["from"].bare, state, message["body"])
 
     async def _respond(self, room: str, state: RoomState, question: str) -> None:
-        """Answer or hand over, then say so in the room (only while the chat is the bot's)."""
-        embedder = await asyncio.to_thread(self.embedder)  # loaded on first use
+        """Answer or hand over, then say so in the room (only while the chat is the bot's).
+
+        An LLM's answer comes in parts, each sent as it passes the output check; the
+        last part carries the `<answer/>` payload (sources, the id to rate it by).
+        """
+        loop = asyncio.get_running_loop()
+        parts: list[str] = []
+
+        def on_part(text: str) -> None:  # in the database thread
+            if parts:
+                loop.call_soon_threadsafe(self._say_part, room, parts[-1])
+            parts.append(text)
+
+        embedder = await asyncio.to_thread(self.embedder)
         try:
-            reply = await self.db.run(self._decide, state, question, embedder)
+            reply = await self.db.run(self._decide, state, question, embedder, on_part)
         except SQLAlchemyError as error:
             log.warning("cannot answer in %s: %s", room, type(error).__name__)
             return
@@ -189,10 +204,15 @@ class AssistantBot(slixmpp.ClientXMPP):
         if reply is None:
             return
         state.said.append(Said("assistant", reply.answer))
-        self._say(room, reply)
+        self._say(room, reply, parts[-1] if parts else reply.answer)
 
     def _decide(
-        self, conn: Connection, state: RoomState, question: str, embedder: Embedder
+        self,
+        conn: Connection,
+        state: RoomState,
+        question: str,
+        embedder: Embedder,
+        on_part: Callable[[str], None],
     ) -> Reply | None:
         chat = chats.get(conn, state.chat_id, for_update=True)
         if chat is None or chat.status is not Status.BOT:
@@ -204,6 +224,8 @@ class AssistantBot(slixmpp.ClientXMPP):
             question=question,
             chat_id=chat.id,
             down_ratings=ratings.down_rated_in_chat(conn, chat.id),
+            llm=self.writer,
+            on_part=on_part,
         )
         if reply.handed_off:
             conversation = [*state.said, Said("customer", question)]
@@ -216,24 +238,30 @@ class AssistantBot(slixmpp.ClientXMPP):
             )
         return reply
 
-    def _say(self, room: str, reply: Reply) -> None:
+    def _say_part(self, room: str, text: str) -> None:
+        """A part of a longer answer, sent as soon as it passed the output check."""
+        message = self.make_message(mto=JID(room), mbody=xml_text(text), mtype="groupchat")
+        message["origin_id"]["id"] = f"part-{uuid.uuid4()}"
+        message.send()
+
+    def _say(self, room: str, reply: Reply, last_part: str) -> None:
         message = self.make_message(
-            mto=JID(room), mbody=xml_text(_plain_body(reply)), mtype="groupchat"
+            mto=JID(room), mbody=xml_text(_plain_body(reply, last_part)), mtype="groupchat"
         )
-        message.xml.append(_payload(reply, self.settings.site_url))
+        message.xml.append(_payload(reply, last_part, self.settings.site_url))
         message["origin_id"]["id"] = f"answer-{reply.decision_id}"
         message.send()
 
 
-def _plain_body(reply: Reply) -> str:
-    """The answer as any client shows it: the text, then its sources as titles."""
+def _plain_body(reply: Reply, text: str) -> str:
+    """The (last part of the) answer as any client shows it, then its sources as titles."""
     if not reply.sources:
-        return reply.answer
+        return text
     titles = "; ".join(source.title for source in reply.sources)
-    return f"{reply.answer}\n\nSource: {titles}"
+    return f"{text}\n\nSource: {titles}"
 
 
-def _payload(reply: Reply, site_url: str) -> ET.Element:
+def _payload(reply: Reply, text: str, site_url: str) -> ET.Element:
     """`<answer/>`: the id customers rate it by, the text alone, and links to the sources."""
     element = ET.Element(
         f"{{{NS}}}answer",
@@ -241,7 +269,7 @@ def _payload(reply: Reply, site_url: str) -> ET.Element:
         handed_off=str(reply.handed_off).lower(),
         reason=reply.reason.value,
     )
-    ET.SubElement(element, f"{{{NS}}}text").text = xml_text(reply.answer)
+    ET.SubElement(element, f"{{{NS}}}text").text = xml_text(text)
     for source in reply.sources:
         ET.SubElement(
             element,
