@@ -19,11 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import slixmpp
 from slixmpp import JID
-from slixmpp.exceptions import IqError, IqTimeout, PresenceError
-from slixmpp.xmlstream.handler import CoroutineCallback
-from slixmpp.xmlstream.matcher import MatchXPath
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,6 +28,7 @@ from bots.assistant.handover import Said
 from bots.assistant.llm import Llm
 from bots.assistant.service import Reply
 from bots.embedding import Embedder
+from bots.room_bot import RoomBot
 from bridge.accounts import bots
 from bridge.chats import repository as chats
 from bridge.chats import service as chats_service
@@ -47,7 +44,6 @@ log = logging.getLogger(__name__)
 
 NICK = "Assistant"
 REMEMBERED = 20  # messages kept per room for the hand-over summary
-JOIN_FAILURES = (IqError, IqTimeout, PresenceError, TimeoutError)
 
 
 @dataclass
@@ -72,8 +68,11 @@ class RoomState:
         return True
 
 
-class AssistantBot(slixmpp.ClientXMPP):
+class AssistantBot(RoomBot[RoomState]):
     """The assistant's XMPP client."""
+
+    nick = NICK
+    serves = Status.BOT
 
     def __init__(
         self,
@@ -83,56 +82,19 @@ class AssistantBot(slixmpp.ClientXMPP):
         embedder: Callable[[], Embedder],
         writer: Llm | None = None,
     ) -> None:
-        super().__init__(f"{bots.ASSISTANT}@{settings.xmpp_domain}", settings.bot_password)
-        for plugin in ("xep_0030", "xep_0045", "xep_0199", "xep_0203", "xep_0359"):
-            self.register_plugin(plugin)
-        self.settings = settings
-        self.db = db
-        self.cipher = cipher
+        super().__init__(bots.ASSISTANT, settings, db, cipher)
         self.embedder = embedder
         self.writer = writer
-        self.rooms: dict[str, RoomState] = {}
-        self.add_event_handler("session_start", self._on_start)
-        self.add_event_handler("groupchat_message", self._on_room_message)
-        self.register_handler(
-            CoroutineCallback(
-                "room invitation",
-                MatchXPath("{jabber:client}message/{jabber:x:conference}x"),
-                self._on_invitation,
-            )
-        )
 
-    async def _on_start(self, _: Any) -> None:
-        self.send_presence()
-        self.rooms.clear()
-        await asyncio.to_thread(self.embedder)  # load the model now, not on the first question
-        try:
-            with_assistant = await self.db.run(chats.list_chats, statuses=(Status.BOT,))
-        except SQLAlchemyError as error:  # the invitations still bring it into new rooms
-            log.warning("cannot list the assistant's chats: %s", type(error).__name__)
-            return
-        for chat in with_assistant:
-            await self.enter(chat)
+    def new_state(self, chat: Chat) -> RoomState:
+        """A room's state starts with its chat and customer."""
+        return RoomState(chat.id, chat.customer_id)
 
-    async def enter(self, chat: Chat) -> None:
-        """Join a chat's room (the bridge made the assistant a member)."""
-        if chat.room_jid in self.rooms:
-            await self._catch_up(chat.room_jid)  # handed back: an open question is answered
-            return
-        # Known before the join completes: the room relays messages as soon as we are in.
-        self.rooms[chat.room_jid] = RoomState(chat.id, chat.customer_id)
-        try:
-            await self.plugin["xep_0045"].join_muc_wait(
-                JID(chat.room_jid), NICK, maxstanzas=0, timeout=10
-            )
-        except JOIN_FAILURES as error:
-            del self.rooms[chat.room_jid]
-            log.warning("cannot enter %s: %s", chat.room_jid, type(error).__name__)
-            return
-        log.info("assisting in %s", chat.room_jid)
-        await self._catch_up(chat.room_jid)
+    async def prepare(self) -> None:
+        """Load the embedding model now, not at the first question."""
+        await asyncio.to_thread(self.embedder)
 
-    async def _catch_up(self, room: str) -> None:
+    async def catch_up(self, room: str) -> None:
         """Read the chat's log; answer the customer's last message if nobody has yet.
 
         The customer may have written while the assistant was away (restarted, or
@@ -152,29 +114,11 @@ class AssistantBot(slixmpp.ClientXMPP):
             if state.first_time(str(row.get("origin_id") or "")):
                 await self._respond(room, state, question.text)
 
-    async def _on_invitation(self, message: Any) -> None:
-        invitation = message.xml.find("{jabber:x:conference}x")
-        chat_id = _chat_id(JID(invitation.get("jid", "")))
-        if chat_id is None or message["from"].bare != self.settings.component_jid:
-            return
-        chat = await self.db.run(chats.get, chat_id)
-        if chat is not None and chat.status is Status.BOT:
-            await self.enter(chat)
-
-    async def _on_room_message(self, message: Any) -> None:
-        state = self.rooms.get(message["from"].bare)
-        nick = message["from"].resource
-        if state is None or not message["body"] or nick == NICK or _replayed(message):
-            return
-        real = JID(self.plugin["xep_0045"].get_jid_property(JID(message["from"].bare), nick, "jid"))
-        if real.user != str(state.customer_id):
-            if (
-                real.user
-                and not bots.is_bot(real.user)
-                and real.domain != self.settings.component_jid
-            ):
-                state.said.append(Said("supporter", message["body"]))
-            return
+    async def on_room_message(self, message: Any) -> None:
+        """A customer's message is answered; anyone else's is not the assistant's business."""
+        state = self.heard(message)
+        if state is None or self.real_jid(message).user != str(state.customer_id):
+            return  # supporters speak when the chat is theirs, and then the assistant is silent
         async with state.lock:
             state.heard_live = True
             if state.first_time(message["origin_id"]["id"]):
@@ -279,14 +223,3 @@ def _payload(reply: Reply, text: str, site_url: str) -> ET.Element:
             url=f"{site_url}{source.url}",
         )
     return element
-
-
-def _chat_id(room: JID) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(room.user.removeprefix("chat-"))
-    except ValueError:
-        return None
-
-
-def _replayed(message: Any) -> bool:
-    return message.xml.find("{urn:xmpp:delay}delay") is not None

@@ -18,14 +18,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import slixmpp
 from slixmpp import JID
-from slixmpp.exceptions import IqError, IqTimeout, PresenceError
-from slixmpp.xmlstream.handler import CoroutineCallback
-from slixmpp.xmlstream.matcher import MatchXPath
 from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
+from bots.room_bot import RoomBot
 from bots.suggestions import offers
 from bots.suggestions.conversations import Role, Turn, turn_of
 from bots.suggestions.live_model import LiveModel
@@ -49,7 +45,6 @@ CONTEXT_TURNS = 6
 ANSWER = re.compile(r"^\s*([1-3])\s*(?:([+-])|\s(.+))?\s*$", re.S)
 HELP = "Reply 1, 2 or 3 to send that suggestion, 2+ or 2- to rate it."
 MODEL_WAIT_SECONDS = 60.0
-JOIN_FAILURES = (IqError, IqTimeout, PresenceError, TimeoutError)
 
 
 @dataclass
@@ -63,61 +58,25 @@ class RoomState:
     waiting: tuple[str, offers.Offer] | None = None
 
 
-class SuggestBot(slixmpp.ClientXMPP):
+class SuggestBot(RoomBot[RoomState]):
     """The suggest bot's XMPP client."""
+
+    nick = NICK
+    serves = Status.ACTIVE
 
     def __init__(
         self, settings: Settings, db: Database, cipher: MessageCipher, model: LiveModel
     ) -> None:
-        super().__init__(f"{bots.SUGGEST}@{settings.xmpp_domain}", settings.bot_password)
-        for plugin in ("xep_0030", "xep_0045", "xep_0199", "xep_0203", "xep_0359"):
-            self.register_plugin(plugin)
-        self.settings = settings
-        self.db = db
-        self.cipher = cipher
+        super().__init__(bots.SUGGEST, settings, db, cipher)
         self.model = model
-        self.rooms: dict[str, RoomState] = {}
-        self.add_event_handler("session_start", self._on_start)
-        self.add_event_handler("groupchat_message", self._on_room_message)
         self.add_event_handler("message", self._on_private_message)
         self.add_event_handler("groupchat_presence", self._on_room_presence)
-        self.register_handler(
-            CoroutineCallback(
-                "room invitation",
-                MatchXPath("{jabber:client}message/{jabber:x:conference}x"),
-                self._on_invitation,
-            )
-        )
 
-    async def _on_start(self, _: Any) -> None:
-        self.send_presence()
-        self.rooms.clear()
-        try:
-            taken = await self.db.run(chats.list_chats, statuses=(Status.ACTIVE,))
-        except SQLAlchemyError as error:  # the invitations still bring it into new rooms
-            log.warning("cannot list taken chats: %s", type(error).__name__)
-            return
-        for chat in taken:
-            await self.enter(chat)
+    def new_state(self, chat: Chat) -> RoomState:
+        """A room's state starts with its chat and customer."""
+        return RoomState(chat.id, chat.customer_id)
 
-    async def enter(self, chat: Chat) -> None:
-        """Join a chat's room (the bridge made the bot a member)."""
-        if chat.room_jid in self.rooms:
-            return
-        # Known before the join completes: the room relays messages as soon as we are in.
-        self.rooms[chat.room_jid] = RoomState(chat.id, chat.customer_id)
-        try:
-            await self.plugin["xep_0045"].join_muc_wait(
-                JID(chat.room_jid), NICK, maxstanzas=0, timeout=10
-            )
-        except JOIN_FAILURES as error:
-            del self.rooms[chat.room_jid]
-            log.warning("cannot enter %s: %s", chat.room_jid, type(error).__name__)
-            return
-        log.info("suggesting in %s", chat.room_jid)
-        await self._catch_up(chat.room_jid)
-
-    async def _catch_up(self, room: str) -> None:
+    async def catch_up(self, room: str) -> None:
         """Learn what was said before the bot came in; offer replies to an unanswered question.
 
         The customer usually asks while the chat waits: the supporter who takes it gets
@@ -138,22 +97,12 @@ class SuggestBot(slixmpp.ClientXMPP):
             context = tuple(state.turns)[:-1]
             await self._suggest(room, state, turns[-1].text, context)
 
-    async def _on_invitation(self, message: Any) -> None:
-        invitation = message.xml.find("{jabber:x:conference}x")
-        chat_id = _chat_id(JID(invitation.get("jid", "")))
-        if chat_id is None or message["from"].bare != self.settings.component_jid:
+    async def on_room_message(self, message: Any) -> None:
+        """Remember the turn; a customer's question gets the supporter three replies."""
+        state = self.heard(message)
+        if state is None:
             return
-        chat = await self.db.run(chats.get, chat_id)
-        if chat is not None:
-            await self.enter(chat)
-
-    async def _on_room_message(self, message: Any) -> None:
-        state = self.rooms.get(message["from"].bare)
-        nick = message["from"].resource
-        if state is None or not message["body"] or nick == NICK or _replayed(message):
-            return
-        real = JID(self.plugin["xep_0045"].get_jid_property(JID(message["from"].bare), nick, "jid"))
-        role = _role(state, real, message, self.settings.component_jid)
+        role = _role(state, self.real_jid(message), message, self.settings.component_jid)
         if role is None:
             return
         context = tuple(state.turns)
@@ -224,9 +173,7 @@ class SuggestBot(slixmpp.ClientXMPP):
         state = self.rooms.get(message["from"].bare)
         if state is None or message["type"] != "chat" or not message["body"]:
             return
-        nick = message["from"].resource
-        real = JID(self.plugin["xep_0045"].get_jid_property(JID(message["from"].bare), nick, "jid"))
-        answer = await self._answer(state, real, message["body"])
+        answer = await self._answer(state, self.real_jid(message), message["body"])
         self.send_message(mto=message["from"], mbody=answer, mtype="chat")
 
     async def _answer(self, state: RoomState, real: JID, text: str) -> str:
@@ -261,13 +208,6 @@ class SuggestBot(slixmpp.ClientXMPP):
             return str(refused).capitalize() + "."
 
 
-def _chat_id(room: JID) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(room.user.removeprefix("chat-"))
-    except ValueError:
-        return None
-
-
 def _role(state: RoomState, real: JID, message: Any, bridge_jid: str) -> Role | None:
     """Who speaks: the customer, a supporter (also through the bridge), or nobody to learn from."""
     if real.user == str(state.customer_id):
@@ -275,10 +215,6 @@ def _role(state: RoomState, real: JID, message: Any, bridge_jid: str) -> Role | 
     if real.domain == bridge_jid:  # status notices, and replies it posts for a supporter
         return "supporter" if message.xml.find(f"{{{NS}}}sent-for") is not None else None
     return None if bots.is_bot(real.user) else "supporter"
-
-
-def _replayed(message: Any) -> bool:
-    return message.xml.find("{urn:xmpp:delay}delay") is not None
 
 
 def _payload(offer: offers.Offer) -> ET.Element:

@@ -128,19 +128,24 @@ class TakeCommand(ChatAction):
         return f"You have the chat with {taken.customer_name}. An invitation to its room follows."
 
 
-class EndCommand(ChatAction):
+class HeldChatAction(ChatAction):
+    """An action on one of the chats the supporter holds."""
+
+    nothing_to_choose = "You have no active chat."
+
+    async def choices(self, supporter: User) -> list[Chat]:
+        """The supporter's active chats."""
+        return await self.db.run(service.held_by, supporter)
+
+
+class EndCommand(HeldChatAction):
     """End one of the supporter's active chats."""
 
     name = "end"
     title = "End a chat"
     help = "end [N]: end your chat (number N of your chats if you have several)"
-    nothing_to_choose = "You have no active chat."
     choose_prompt = "You have several chats. Reply end N:"
     one_chat_needs_no_number = True
-
-    async def choices(self, supporter: User) -> list[Chat]:
-        """The supporter's active chats."""
-        return await self.db.run(service.held_by, supporter)
 
     async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
         """End the chat."""
@@ -148,19 +153,14 @@ class EndCommand(ChatAction):
         return f"The chat with {chat.customer_name} has ended."
 
 
-class TransferCommand(ChatAction):
+class TransferCommand(HeldChatAction):
     """Hand one of the supporter's chats to a colleague."""
 
     name = "transfer"
     title = "Transfer a chat"
     help = "transfer N NAME: hand your chat number N to the supporter NAME"
-    nothing_to_choose = "You have no active chat."
     choose_prompt = "Which chat, to whom? Reply transfer N NAME:"
     needs_colleague = True
-
-    async def choices(self, supporter: User) -> list[Chat]:
-        """The supporter's active chats."""
-        return await self.db.run(service.held_by, supporter)
 
     async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
         """Hand the chat over."""
@@ -171,19 +171,14 @@ class TransferCommand(ChatAction):
         return f"The chat with {chat.customer_name} is now with {colleague.display_name}."
 
 
-class HandbackCommand(ChatAction):
+class HandbackCommand(HeldChatAction):
     """Give one of the supporter's chats back to the assistant."""
 
     name = "handback"
     title = "Hand a chat back to the assistant"
     help = "handback [N]: give your chat (number N of your chats) back to the assistant"
-    nothing_to_choose = "You have no active chat."
     choose_prompt = "You have several chats. Reply handback N:"
     one_chat_needs_no_number = True
-
-    async def choices(self, supporter: User) -> list[Chat]:
-        """The supporter's active chats."""
-        return await self.db.run(service.held_by, supporter)
 
     async def act(self, supporter: User, chat: Chat, colleague: User | None) -> str:
         """Hand the chat back."""

@@ -1,0 +1,134 @@
+"""What the bots share: an account that sits in the rooms of the chats it serves.
+
+A bot serves the chats of one status (the assistant `bot`, the suggestions
+`active`): it enters their rooms when it connects, and the rooms the bridge
+invites it to; each room keeps a state of the bot's own kind.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from abc import ABC, abstractmethod
+from typing import Any, Generic, TypeVar
+
+import slixmpp
+from slixmpp import JID
+from slixmpp.exceptions import IqError, IqTimeout, PresenceError
+from slixmpp.xmlstream.handler import CoroutineCallback
+from slixmpp.xmlstream.matcher import MatchXPath
+from sqlalchemy.exc import SQLAlchemyError
+
+from bridge.chats import repository as chats
+from bridge.chats.repository import Chat
+from bridge.chats.states import Status
+from bridge.db import Database
+from bridge.messages.crypto import MessageCipher
+from bridge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PLUGINS = ("xep_0030", "xep_0045", "xep_0199", "xep_0203", "xep_0359")
+JOIN_FAILURES = (IqError, IqTimeout, PresenceError, TimeoutError)
+JOIN_SECONDS = 10
+
+State = TypeVar("State")
+
+
+class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
+    """A bot's XMPP client: enters its chats' rooms, then `catch_up` reads what it missed."""
+
+    nick: str
+    serves: Status
+
+    def __init__(self, localpart: str, settings: Settings, db: Database, cipher: MessageCipher):
+        super().__init__(f"{localpart}@{settings.xmpp_domain}", settings.bot_password)
+        for plugin in PLUGINS:
+            self.register_plugin(plugin)
+        self.settings = settings
+        self.db = db
+        self.cipher = cipher
+        self.rooms: dict[str, State] = {}
+        self.add_event_handler("session_start", self._on_start)
+        self.add_event_handler("groupchat_message", self.on_room_message)
+        self.register_handler(
+            CoroutineCallback(
+                "room invitation",
+                MatchXPath("{jabber:client}message/{jabber:x:conference}x"),
+                self._on_invitation,
+            )
+        )
+
+    @abstractmethod
+    def new_state(self, chat: Chat) -> State:
+        """What the bot keeps of a room it enters."""
+
+    @abstractmethod
+    async def catch_up(self, room: str) -> None:
+        """Learn what was said in the room before the bot (re)entered it."""
+
+    @abstractmethod
+    async def on_room_message(self, message: Any) -> None:
+        """A message in one of the rooms."""
+
+    async def prepare(self) -> None:
+        """Work to do once connected, before the rooms are entered."""
+
+    async def enter(self, chat: Chat) -> None:
+        """Join a chat's room (the bridge made the bot a member), then catch up."""
+        if chat.room_jid not in self.rooms:
+            # Known before the join completes: the room relays messages as soon as we are in.
+            self.rooms[chat.room_jid] = self.new_state(chat)
+            try:
+                await self.plugin["xep_0045"].join_muc_wait(
+                    JID(chat.room_jid), self.nick, maxstanzas=0, timeout=JOIN_SECONDS
+                )
+            except JOIN_FAILURES as error:
+                del self.rooms[chat.room_jid]
+                log.warning(
+                    "%s cannot enter %s: %s", self.nick, chat.room_jid, type(error).__name__
+                )
+                return
+            log.info("%s in %s", self.nick, chat.room_jid)
+        await self.catch_up(chat.room_jid)
+
+    def heard(self, message: Any) -> State | None:
+        """The room's state if the message is a live one from someone else there, else None."""
+        state = self.rooms.get(message["from"].bare)
+        if state is None or not message["body"] or message["from"].resource == self.nick:
+            return None
+        replayed = message.xml.find("{urn:xmpp:delay}delay") is not None
+        return None if replayed else state
+
+    def real_jid(self, message: Any) -> JID:
+        """Who stands behind the nick of a room message (the rooms are non-anonymous)."""
+        room, nick = JID(message["from"].bare), message["from"].resource
+        return JID(self.plugin["xep_0045"].get_jid_property(room, nick, "jid"))
+
+    async def _on_start(self, _: Any) -> None:
+        self.send_presence()
+        self.rooms.clear()
+        await self.prepare()
+        try:
+            served = await self.db.run(chats.list_chats, statuses=(self.serves,))
+        except SQLAlchemyError as error:  # the invitations still bring it into new rooms
+            log.warning("%s cannot list its chats: %s", self.nick, type(error).__name__)
+            return
+        for chat in served:
+            await self.enter(chat)
+
+    async def _on_invitation(self, message: Any) -> None:
+        invitation = message.xml.find("{jabber:x:conference}x")
+        chat_id = _chat_id(JID(invitation.get("jid", "")))
+        if chat_id is None or message["from"].bare != self.settings.component_jid:
+            return
+        chat = await self.db.run(chats.get, chat_id)
+        if chat is not None and chat.status is self.serves:
+            await self.enter(chat)
+
+
+def _chat_id(room: JID) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(room.user.removeprefix("chat-"))
+    except ValueError:
+        return None
