@@ -14,7 +14,7 @@
  *   #login-form, #login-email, #login-password, #login, #login-error, #login-notice
  *   #console-view, #me, #logout, #connection-state[data-state]
  *   #chat-list with its sections and items (see chat-list.js), #announcer (polite live region)
- *   #chat-panel, #chat-title, #chat-subject, #status[data-status], #take-chat, #end-chat,
+ *   #chat-panel, #chat-title, #chat-subject, #status[data-status], #take-chat, #end-chat, #hand-back,
  *   #connection ("Reconnecting…"), #preview-note, #messages, #composer, #message-input, #send
  *   .message[data-stanza-id][data-origin-id][data-state] .message-sender .message-body .message-time
  *   .status-line[data-status], .system-line, #toasts .toast
@@ -85,6 +85,7 @@ const ui = {
   status: $('#status'),
   takeChat: $('#take-chat'),
   endChat: $('#end-chat'),
+  handBack: $('#hand-back'),
   connection: $('#connection'),
   previewNote: $('#preview-note'),
   messages: $('#messages'),
@@ -515,9 +516,10 @@ function renderChatHeader() {
   ui.status.dataset.status = status;
   const mine = isMine(chat);
   const ended = status === 'ended' || chat.status === 'ended';
-  show(ui.takeChat, !mine && !ended);
+  show(ui.takeChat, !mine && !ended && status !== 'bot');
   ui.takeChat.textContent = chat.status === 'waiting' ? 'Take' : 'Take over';
   show(ui.endChat, mine && !ended);
+  show(ui.handBack, mine && !ended);
   transfer.update(chat, mine && !ended);
   const canWrite = Boolean(room) && mine && !ended;
   composer.setEnabled(canWrite, ended ? 'This chat has ended' : canWrite ? 'Write a reply…' : 'Take the chat to reply');
@@ -543,22 +545,27 @@ async function takeChat(chatId, button) {
   }
 }
 
-async function endChat() {
+/** Run a chat action (`end`, `handback`) on the open chat and say what happened. */
+async function actOnOpenChat(button, action, done) {
   const chatId = openChatId;
   if (!chatId) return;
-  ui.endChat.disabled = true;
+  button.disabled = true;
   try {
-    const chat = await authed(`/api/chats/${chatId}/end`, { method: 'POST' });
+    const chat = await authed(`/api/chats/${chatId}/${action}`, { method: 'POST' });
     changed(chat);
     if (openChatId === chatId) renderChatHeader();
-    toast(`Chat with ${chat.customer.display_name} ended.`, 'success');
+    toast(done(chat.customer.display_name), 'success');
     scheduleRefresh();
   } catch (error) {
     handleApiError(error);
   } finally {
-    ui.endChat.disabled = false;
+    button.disabled = false;
   }
 }
+
+const endChat = () => actOnOpenChat(ui.endChat, 'end', (name) => `Chat with ${name} ended.`);
+const handBack = () =>
+  actOnOpenChat(ui.handBack, 'handback', (name) => `The assistant answers ${name} again.`);
 
 /** An invitation opened a chat held by me: show it (the bridge opens its room). */
 function invited(chat) {
@@ -638,6 +645,7 @@ function boot() {
   ui.archiveToggle.addEventListener('click', () => showArchive(!archive.visible));
   ui.takeChat.addEventListener('click', () => openChatId && takeChat(openChatId, null));
   ui.endChat.addEventListener('click', endChat);
+  ui.handBack.addEventListener('click', handBack);
   ui.back.addEventListener('click', closeChat);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState !== 'visible' || !session) return;

@@ -5,10 +5,14 @@ Chromium on the assistant's own stack; the answers come from the real bots proce
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.async_api import expect
 
 from tests.browser.conftest import Pages, browser, pages, start_chat, unique
+from tests.browser.test_console import chat_item, log_in_as
+from tests.conftest import Person
 from tests.stack import Stack
 
 __all__ = ["browser", "pages"]
@@ -55,6 +59,25 @@ async def test_the_customer_reads_a_cited_answer_rates_it_and_asks_for_a_person(
         "aria-pressed", "true"
     )
     assert chat["status"] == "bot"
+
+
+async def test_a_supporter_hands_the_chat_back_from_the_console(
+    stack: Stack, pages: Pages, make_supporter: Callable[..., Person]
+) -> None:
+    page = await pages.open("/")
+    chat = await start_chat(page, unique("Tom"), "Rückgabe", first_status="bot")
+    await page.get_by_role("button", name="Talk to a person").click()
+    await expect(page.locator("#status")).to_have_text("Waiting for supporter")
+    console = await pages.open("/console")
+    await log_in_as(console, make_supporter("Wes"))
+    await chat_item(console, chat["id"]).locator("[data-action=take]").click()
+    await expect(page.locator("#status")).to_have_text("Chat active")
+
+    await console.get_by_role("button", name="Hand back to assistant").click()
+
+    await expect(page.locator("#status")).to_have_text("Chatting with our assistant")
+    await expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
+    await expect(console.get_by_role("button", name="Hand back to assistant")).to_be_hidden()
 
 
 async def test_a_missing_article_says_so(stack: Stack, pages: Pages) -> None:
