@@ -4,8 +4,9 @@
 each of the other 57 gets a short Markdown article: a title, the answer text
 of `bench/suggestions_banking77.py`, and (with `--examples N`, default 5) a
 "Questions customers ask" list of N training questions of the intent, the
-way help centres phrase FAQ pages. The articles go through the real import
-and indexer into a fresh embedded PostgreSQL. The confidence model and its
+way help centres phrase FAQ pages (each listed question is indexed as a
+chunk of its own, `bots/knowledge/questions.py`). The articles go through
+the real import and indexer into a fresh embedded PostgreSQL. The confidence model and its
 threshold are fitted on a validation split of the *training* questions
 (20% of each intent, in scope and out of scope, none of them used in an
 article); the official test split is judged once. Printed: in-scope right

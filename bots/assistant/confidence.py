@@ -104,10 +104,10 @@ class Calibration:
 
 
 DEFAULT = Calibration(
-    means=(0.0,) * len(FEATURES),
-    scales=(1.0,) * len(FEATURES),
-    weights=(0.0,) * len(FEATURES),
-    bias=0.0,
-    threshold=0.5,
-    measured_on="placeholder",
+    means=(0.899, 0.01964, 0.9273, 0.01674, 0.8707, 1.223, 0.02797, 0.04876, 0.5671),
+    scales=(0.0234, 0.02, 0.02703, 0.0259, 0.02626, 0.01884, 0.02395, 0.01952, 0.4955),
+    weights=(0.2415, 1.641, 0.2298, -0.4511, 0.1939, -0.1099, -0.0521, 0.1978, 0.4831),
+    bias=0.7045,
+    threshold=0.6658,
+    measured_on="banking77 validation (bench/assistant_banking77.py, seed 0, 5 examples)",
 )
