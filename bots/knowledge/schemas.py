@@ -132,7 +132,7 @@ class Scores(BaseModel):
     question: float | None = Field(
         description="cosine similarity of the article's closest example question, if it has any"
     )
-    meaning: float = Field(description="the article's: mean of best passage and best question")
+    meaning: float = Field(description="the article's: 0.6 best passage + 0.4 best question")
     text: float | None = Field(description="the article's best ts_rank, if it has the words")
     fused: float = Field(description="reciprocal rank fusion of the article's two ranks")
     vector_rank: int = Field(description="the article's rank by meaning")

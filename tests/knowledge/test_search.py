@@ -8,7 +8,14 @@ from bots.embedding import Embedder
 from bots.knowledge import service
 from bots.knowledge.indexer import index_stale
 from bots.knowledge.repository import Content, vector_literal
-from bots.knowledge.search import RRF_K, SEARCH_SQL, TEXT_WEIGHT, Hit, search
+from bots.knowledge.search import (
+    QUESTION_WEIGHT,
+    RRF_K,
+    SEARCH_SQL,
+    TEXT_WEIGHT,
+    Hit,
+    search,
+)
 from bridge.db import Database
 
 
@@ -72,7 +79,12 @@ def test_the_nearest_chunks_can_come_from_the_hnsw_index(kb: Database, embedder:
     def plan(conn: Connection) -> str:
         conn.execute(text("SET LOCAL enable_sort = off"))  # as the planner does on a big table
         rows = conn.execute(
-            text("EXPLAIN " + SEARCH_SQL.format(dim=384, rrf_k=RRF_K, text_weight=TEXT_WEIGHT)),
+            text(
+                "EXPLAIN "
+                + SEARCH_SQL.format(
+                    dim=384, rrf_k=RRF_K, text_weight=TEXT_WEIGHT, question_weight=QUESTION_WEIGHT
+                )
+            ),
             {
                 "words": "Akku",
                 "vector": vector_literal(vector),
