@@ -62,7 +62,7 @@ def features(hits: Sequence[Hit]) -> Features:
         margin(_meaning),
         _question(top),
         margin(_question),
-        max(hit.vector_score for hit in hits if hit.article_id == top.article_id),
+        top.vector_score,  # an article's best passage is its first hit
         60 * top.fused,
         60 * (top.fused - runner_up.fused) if runner_up else 60 * top.fused,
         top.text_score or 0.0,
