@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 MIN_WORDS = 40
 MAX_WORDS = 250
@@ -22,14 +23,17 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
 
+Kind = Literal["passage", "question"]
+
 
 @dataclass(frozen=True)
 class Chunk:
-    """One passage of an article: where it sits (heading path) and its text."""
+    """One passage (or example question) of an article: where it sits and its text."""
 
     position: int
     heading: str
     text: str
+    kind: Kind = "passage"
 
     @property
     def passage(self) -> str:

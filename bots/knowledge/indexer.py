@@ -15,11 +15,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import text
 
 from bots.embedding import Embedder
 from bots.knowledge import repository
 from bots.knowledge.chunks import chunk
+from bots.knowledge.questions import questions
 from bots.knowledge.repository import Article
 from bridge.db import Database
 
@@ -66,8 +68,15 @@ def index_stale(db: Database, embedder: Embedder, *, wait: bool = False) -> Inde
 
 def index_article(db: Database, embedder: Embedder, article: Article) -> int:
     """Chunk and embed this version of the article; how many chunks were stored (0: it changed)."""
-    chunks = chunk(article.content.title, article.content.body)
-    vectors = embedder.embed([c.passage for c in chunks], role="passage")
+    title, body = article.content.title, article.content.body
+    passages = chunk(title, body)
+    asked = questions(title, body, start=len(passages))
+    chunks = passages + asked
+    # e5 compares short texts of the same kind as queries: an example question with a question.
+    vectors = np.vstack(
+        [embedder.embed([c.passage for c in passages], role="passage")]
+        + ([embedder.embed([c.text for c in asked], role="query")] if asked else [])
+    )
     stored = db.run_sync(
         repository.replace_chunks,
         article.id,

@@ -246,8 +246,8 @@ def replace_chunks(
     conn.execute(
         text(
             "INSERT INTO kb_chunks (article_id, article_version, position, heading, text,"
-            " language, embedder, embedding) VALUES (:article_id, :version, :position,"
-            " :heading, :text, :language, :embedder, CAST(:embedding AS vector))"
+            " language, embedder, embedding, kind) VALUES (:article_id, :version, :position,"
+            " :heading, :text, :language, :embedder, CAST(:embedding AS vector), :kind)"
         ),
         [
             {
@@ -259,6 +259,7 @@ def replace_chunks(
                 "language": current.content.language,
                 "embedder": embedder,
                 "embedding": vector_literal(row),
+                "kind": chunk.kind,
             }
             for chunk, row in zip(chunks, vectors, strict=True)
         ],

@@ -145,13 +145,17 @@ class VersionOut(BaseModel):
 
 
 class Scores(BaseModel):
-    """How a chunk scored: cosine similarity, text rank, and the fused score that orders hits."""
+    """How a passage and its article scored by meaning and by words, and the fused score."""
 
-    vector: float | None = Field(description="cosine similarity, if among the nearest chunks")
-    text: float | None = Field(description="ts_rank, if the chunk has words of the question")
-    fused: float = Field(description="reciprocal rank fusion: sum of 1/(60 + rank)")
-    vector_rank: int | None
-    text_rank: int | None
+    vector: float = Field(description="cosine similarity of this passage")
+    question: float | None = Field(
+        description="cosine similarity of the article's closest example question, if it has any"
+    )
+    meaning: float = Field(description="the article's: 0.6 best passage + 0.4 best question")
+    text: float | None = Field(description="the article's best ts_rank, if it has the words")
+    fused: float = Field(description="reciprocal rank fusion of the article's two ranks")
+    vector_rank: int = Field(description="the article's rank by meaning")
+    text_rank: int | None = Field(description="the article's rank by words")
 
 
 class HitOut(BaseModel):
@@ -179,6 +183,8 @@ class HitOut(BaseModel):
             text=hit.text,
             scores=Scores(
                 vector=hit.vector_score,
+                question=hit.question_score,
+                meaning=hit.meaning,
                 text=hit.text_score,
                 fused=hit.fused,
                 vector_rank=hit.vector_rank,

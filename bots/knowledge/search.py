@@ -1,12 +1,19 @@
-"""Hybrid search: nearest chunks by meaning, chunks with the question's words, fused by rank.
+"""Hybrid search: articles scored by meaning and by words, fused by rank; their passages returned.
 
-The vector side asks pgvector's HNSW index (cosine) for the chunks closest to
-the question's embedding. The text side matches the question's words with
-PostgreSQL full-text search (`websearch_to_tsquery`), each chunk with the
-configuration of its language (German stemming for German articles, English
-for English), any of the words counting, ranked by `ts_rank`. Reciprocal rank fusion adds
-`1 / (RRF_K + rank)` from each list a chunk appears in. Archived articles have
-no chunks and are never returned.
+Candidates are the articles of the chunks nearest the question's embedding
+(pgvector's HNSW index, cosine) and of the chunks with the question's words
+(PostgreSQL full-text search, `websearch_to_tsquery`, each chunk with the
+configuration of its language: German stemming for German articles, English
+for English; any of the words counting, ranked by `ts_rank`). Every chunk of
+a candidate article is then scored exactly, and the article by all of them:
+its *meaning* is `1 - QUESTION_WEIGHT` times its best passage's cosine plus
+`QUESTION_WEIGHT` times its best example question's (`questions.py`; the
+passage's again without any), its *text* the best `ts_rank` of its chunks.
+Reciprocal rank fusion adds `1 / (RRF_K + rank)` of the article's rank by
+meaning and `TEXT_WEIGHT / (RRF_K + rank)` of its rank by text. The hits
+are the passages of the best articles (never example questions), the
+article's best passage first. Archived articles have no chunks and are never
+returned.
 
 Usable from any process: `search(conn, embedder, question, limit)`.
 """
@@ -24,6 +31,9 @@ from bots.embedding import Embedder
 from bots.knowledge.repository import vector_literal
 
 RRF_K = 60
+# Both chosen on BANKING77 validation questions, see README (Assistant, Measured).
+QUESTION_WEIGHT = 0.4
+TEXT_WEIGHT = 0.25
 CANDIDATES = 40  # from each side; pgvector's default hnsw.ef_search gives at most 40
 # A word, or a code like `RB-48213` kept whole: PostgreSQL's parser reads it as `rb` `-48213`.
 TOKEN = re.compile(r"\w(?:[\w\-./]*\w)?")
@@ -34,43 +44,69 @@ WITH question AS (
            websearch_to_tsquery('english', :words) AS en
 ),
 nearest AS (
-    SELECT id, distance, row_number() OVER (ORDER BY distance, id) AS rank
-    FROM (
-        SELECT c.id, c.embedding::vector({dim}) <=> CAST(:vector AS vector({dim})) AS distance
-        FROM kb_chunks c
-        WHERE c.embedder = :embedder
-        ORDER BY c.embedding::vector({dim}) <=> CAST(:vector AS vector({dim}))
-        LIMIT :candidates
-    ) AS by_distance
+    SELECT c.article_id
+    FROM kb_chunks c
+    WHERE c.embedder = :embedder
+    ORDER BY c.embedding::vector({dim}) <=> CAST(:vector AS vector({dim}))
+    LIMIT :candidates
 ),
 matching AS (
-    SELECT id, score, row_number() OVER (ORDER BY score DESC, id) AS rank
+    SELECT c.article_id
+    FROM kb_chunks c, question q
+    WHERE c.embedder = :embedder
+      AND ((c.language = 'de' AND c.tsv @@ q.de) OR (c.language = 'en' AND c.tsv @@ q.en))
+    ORDER BY ts_rank(c.tsv, CASE c.language WHEN 'de' THEN q.de ELSE q.en END) DESC, c.id
+    LIMIT :candidates
+),
+scored AS (
+    SELECT c.id, c.article_id, c.kind,
+           1 - (c.embedding::vector({dim}) <=> CAST(:vector AS vector({dim}))) AS cosine,
+           CASE WHEN c.tsv @@ t.query THEN ts_rank(c.tsv, t.query) END AS text_score
+    FROM kb_chunks c
+    CROSS JOIN question q
+    CROSS JOIN LATERAL (SELECT CASE c.language WHEN 'de' THEN q.de ELSE q.en END AS query) t
+    WHERE c.embedder = :embedder
+      AND c.article_id IN (SELECT article_id FROM nearest UNION SELECT article_id FROM matching)
+),
+articles AS (
+    SELECT article_id, question_score, text_score,
+           (1 - {question_weight}) * passage_score
+               + {question_weight} * coalesce(question_score, passage_score) AS meaning
     FROM (
-        SELECT c.id, ts_rank(c.tsv, CASE c.language WHEN 'de' THEN q.de ELSE q.en END) AS score
-        FROM kb_chunks c, question q
-        WHERE c.embedder = :embedder
-          AND ((c.language = 'de' AND c.tsv @@ q.de) OR (c.language = 'en' AND c.tsv @@ q.en))
-        ORDER BY score DESC, c.id
-        LIMIT :candidates
-    ) AS by_score
+        SELECT article_id,
+               max(cosine) FILTER (WHERE kind = 'passage') AS passage_score,
+               max(cosine) FILTER (WHERE kind = 'question') AS question_score,
+               max(text_score) AS text_score
+        FROM scored
+        GROUP BY article_id
+    ) AS best
+),
+ranked AS (
+    SELECT *,
+           row_number() OVER (ORDER BY meaning DESC, article_id) AS vector_rank,
+           CASE WHEN text_score IS NOT NULL
+                THEN row_number() OVER (ORDER BY text_score DESC NULLS LAST, article_id)
+           END AS text_rank
+    FROM articles
 )
 SELECT c.id AS chunk_id, c.position, c.heading, c.text,
        a.id AS article_id, a.slug, a.title, a.language, a.version,
-       1 - n.distance AS vector_score, n.rank AS vector_rank,
-       m.score AS text_score, m.rank AS text_rank,
-       coalesce(1.0 / ({rrf_k} + n.rank), 0) + coalesce(1.0 / ({rrf_k} + m.rank), 0) AS fused
-FROM nearest n
-FULL JOIN matching m ON m.id = n.id
-JOIN kb_chunks c ON c.id = coalesce(n.id, m.id)
-JOIN kb_articles a ON a.id = c.article_id AND NOT a.archived
-ORDER BY fused DESC, coalesce(n.rank, m.rank), c.id
+       s.cosine AS vector_score, r.question_score, r.meaning, r.vector_rank,
+       r.text_score, r.text_rank,
+       1.0 / ({rrf_k} + r.vector_rank)
+           + coalesce({text_weight} / ({rrf_k} + r.text_rank), 0) AS fused
+FROM ranked r
+JOIN scored s ON s.article_id = r.article_id AND s.kind = 'passage'
+JOIN kb_chunks c ON c.id = s.id
+JOIN kb_articles a ON a.id = r.article_id AND NOT a.archived
+ORDER BY fused DESC, r.vector_rank, s.cosine DESC, c.id
 LIMIT :limit
 """
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A chunk found for a question, its article, and how it scored on each side."""
+    """A passage found for a question, its article, and how the article scored on each side."""
 
     chunk_id: int
     article_id: uuid.UUID
@@ -81,9 +117,11 @@ class Hit:
     heading: str
     position: int
     text: str
-    vector_score: float | None  # cosine similarity, if among the nearest chunks
-    vector_rank: int | None
-    text_score: float | None  # ts_rank, if the chunk has the question's words
+    vector_score: float  # this passage's cosine similarity
+    question_score: float | None  # the article's best example question's cosine, if it has any
+    meaning: float  # the article's score by meaning (see the module's text)
+    vector_rank: int  # the article's rank by meaning
+    text_score: float | None  # the article's best ts_rank, if it has the question's words
     text_rank: int | None
     fused: float
 
@@ -98,11 +136,16 @@ def any_of_words(question: str) -> str:
 
 
 def search(conn: Connection, embedder: Embedder, question: str, limit: int = 5) -> list[Hit]:
-    """The best `limit` chunks for the question, by fused rank (empty for a blank question)."""
+    """The best `limit` passages for the question, by fused rank (empty for a blank question)."""
     if not question.strip():
         return []
     vector = embedder.embed([question], role="query")[0]
-    sql = SEARCH_SQL.format(dim=int(vector.shape[0]), rrf_k=RRF_K)
+    sql = SEARCH_SQL.format(
+        dim=int(vector.shape[0]),
+        rrf_k=RRF_K,
+        text_weight=TEXT_WEIGHT,
+        question_weight=QUESTION_WEIGHT,
+    )
     rows = conn.execute(
         text(sql),
         {
@@ -124,7 +167,9 @@ def search(conn: Connection, embedder: Embedder, question: str, limit: int = 5) 
             heading=row.heading,
             position=row.position,
             text=row.text,
-            vector_score=_float(row.vector_score),
+            vector_score=float(row.vector_score),
+            question_score=_float(row.question_score),
+            meaning=float(row.meaning),
             vector_rank=row.vector_rank,
             text_score=_float(row.text_score),
             text_rank=row.text_rank,

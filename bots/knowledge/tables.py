@@ -1,4 +1,4 @@
-"""The live database's knowledge-base tables (created by migration 0008).
+"""The live database's knowledge-base tables (migration 0008; `kb_chunks.kind`: 0011).
 
 `kb_chunks` is described without its `embedding` (pgvector) and generated
 `tsv` columns: those are written and searched with the SQL text in
@@ -65,4 +65,5 @@ kb_chunks = Table(
     Column("text", Text, nullable=False),
     Column("language", Text, nullable=False),
     Column("embedder", Text, nullable=False),
+    Column("kind", Text, nullable=False, server_default="passage"),
 )

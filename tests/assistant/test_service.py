@@ -61,7 +61,7 @@ def test_decisions_are_logged_with_scores_and_the_question_only_encrypted(
     logged, dump = kb.run_sync(read)
     mine = next(row for row in logged if row.id == reply.decision_id)
     assert mine.question == question and mine.reason == reply.reason.value
-    assert {"vector_top", "vector_margin", "confidence", "threshold"} <= set(mine.scores)
+    assert {"meaning_top", "meaning_margin", "confidence", "threshold"} <= set(mine.scores)
     assert mine.latency_ms > 0 and mine.article_ids
     assert "XQ-77" not in dump and "Akku" not in dump
 

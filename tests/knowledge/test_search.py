@@ -5,8 +5,17 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from bots.embedding import Embedder
-from bots.knowledge.repository import vector_literal
-from bots.knowledge.search import RRF_K, SEARCH_SQL, Hit, search
+from bots.knowledge import service
+from bots.knowledge.indexer import index_stale
+from bots.knowledge.repository import Content, vector_literal
+from bots.knowledge.search import (
+    QUESTION_WEIGHT,
+    RRF_K,
+    SEARCH_SQL,
+    TEXT_WEIGHT,
+    Hit,
+    search,
+)
 from bridge.db import Database
 
 
@@ -47,10 +56,11 @@ def test_hits_show_each_side_s_score_and_are_ordered_by_the_fused_one(
     hits = ask(kb, embedder, "Diebstahl Polizei Anzeige", limit=10)
     assert [h.fused for h in hits] == sorted((h.fused for h in hits), reverse=True)
     for hit in hits:
-        expected = sum(1 / (RRF_K + rank) for rank in (hit.vector_rank, hit.text_rank) if rank)
-        assert abs(hit.fused - expected) < 1e-9
-        assert (hit.vector_rank is None) == (hit.vector_score is None)
-        assert hit.vector_score is None or -1 <= hit.vector_score <= 1
+        by_text = TEXT_WEIGHT / (RRF_K + hit.text_rank) if hit.text_rank else 0
+        assert abs(hit.fused - (1 / (RRF_K + hit.vector_rank) + by_text)) < 1e-9
+        assert -1 <= hit.vector_score <= 1
+        assert hit.question_score is None  # these articles list no example questions
+        assert abs(hit.meaning - max(h.vector_score for h in hits if h.slug == hit.slug)) < 1e-6
     assert hits[0].vector_rank is not None and hits[0].text_rank is not None
     assert hits[0].heading.startswith("Diebstahl des Fahrrads melden")
 
@@ -69,7 +79,12 @@ def test_the_nearest_chunks_can_come_from_the_hnsw_index(kb: Database, embedder:
     def plan(conn: Connection) -> str:
         conn.execute(text("SET LOCAL enable_sort = off"))  # as the planner does on a big table
         rows = conn.execute(
-            text("EXPLAIN " + SEARCH_SQL.format(dim=384, rrf_k=RRF_K)),
+            text(
+                "EXPLAIN "
+                + SEARCH_SQL.format(
+                    dim=384, rrf_k=RRF_K, text_weight=TEXT_WEIGHT, question_weight=QUESTION_WEIGHT
+                )
+            ),
             {
                 "words": "Akku",
                 "vector": vector_literal(vector),
@@ -81,3 +96,20 @@ def test_the_nearest_chunks_can_come_from_the_hnsw_index(kb: Database, embedder:
         return "\n".join(row[0] for row in rows)
 
     assert "kb_chunks_hnsw_e5_small_q4" in kb.run_sync(plan)
+
+
+def test_an_article_is_found_by_its_example_questions_which_are_never_hits(
+    empty_kb: Database, embedder: Embedder
+) -> None:
+    asked = "## Questions customers ask\n\n- Can I take the leased bike on holiday abroad?\n"
+    for title, body in (
+        ("Insurance cover", "The bike is insured against theft and damage all over Europe."),
+        ("Travelling with the bike", "Tell us the dates and we note them in your contract."),
+    ):
+        content = Content(title, body + ("\n\n" + asked if "dates" in body else ""), "en")
+        empty_kb.run_sync(lambda conn, c=content: service.create(conn, content=c, by=None))
+    index_stale(empty_kb, embedder)
+    hits = ask(empty_kb, embedder, "Am I allowed to bring my bike to Italy for my vacation?")
+    assert hits[0].slug == "travelling-with-the-bike"
+    assert hits[0].question_score is not None and hits[0].question_score > hits[0].vector_score
+    assert all("Questions customers ask" not in hit.heading for hit in hits)
