@@ -10,7 +10,7 @@ indexer embeds them anew, questions included.
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"  # 0010 is taken on another branch; whoever merges both chains them
+down_revision = "0010"
 
 
 def upgrade() -> None:
