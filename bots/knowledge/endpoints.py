@@ -23,7 +23,7 @@ from bots.knowledge.schemas import (
     SearchOut,
     VersionOut,
 )
-from bots.knowledge.search import search
+from bots.knowledge.search import TEXT_WEIGHT, search
 from bridge.api.deps import CurrentSupporter, DbConn
 from bridge.api.inputs import NOT_TEXT
 
@@ -148,10 +148,15 @@ def search_articles(
     conn: DbConn,
     embedder: KbEmbedder,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    text_weight: Annotated[float, Query(ge=0, le=1)] = TEXT_WEIGHT,
 ) -> SearchOut:
-    """The passages that best answer `q`, with their vector, text and fused scores."""
+    """The passages that best answer `q`, with their vector, text and fused scores.
+
+    `text_weight` (0-1) is how much matching words count against meaning: by default
+    as the assistant weighs them; the editor's search box asks for 1.
+    """
     started = time.perf_counter()
-    hits = search(conn, embedder, _plain(q, "q") or "", limit)
+    hits = search(conn, embedder, _plain(q, "q") or "", limit, text_weight=text_weight)
     took = (time.perf_counter() - started) * 1000
     return SearchOut(
         query=q, embedder=embedder.name, took_ms=round(took, 1), hits=[HitOut.of(h) for h in hits]

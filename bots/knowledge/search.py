@@ -94,7 +94,7 @@ SELECT c.id AS chunk_id, c.position, c.heading, c.text,
        s.cosine AS vector_score, r.question_score, r.meaning, r.vector_rank,
        r.text_score, r.text_rank,
        1.0 / ({rrf_k} + r.vector_rank)
-           + coalesce({text_weight} / ({rrf_k} + r.text_rank), 0) AS fused
+           + coalesce(CAST(:text_weight AS double precision) / ({rrf_k} + r.text_rank), 0) AS fused
 FROM ranked r
 JOIN scored s ON s.article_id = r.article_id AND s.kind = 'passage'
 JOIN kb_chunks c ON c.id = s.id
@@ -135,15 +135,25 @@ def any_of_words(question: str) -> str:
     return " or ".join(f'"{token}"' for token in TOKEN.findall(question))
 
 
-def search(conn: Connection, embedder: Embedder, question: str, limit: int = 5) -> list[Hit]:
-    """The best `limit` passages for the question, by fused rank (empty for a blank question)."""
+def search(
+    conn: Connection,
+    embedder: Embedder,
+    question: str,
+    limit: int = 5,
+    *,
+    text_weight: float = TEXT_WEIGHT,
+) -> list[Hit]:
+    """The best `limit` passages for the question, by fused rank (empty for a blank question).
+
+    `text_weight` is how much the rank by words counts against the rank by meaning:
+    the assistant's calibrated `TEXT_WEIGHT`, or 1 where exact words matter as much.
+    """
     if not question.strip():
         return []
     vector = embedder.embed([question], role="query")[0]
     sql = SEARCH_SQL.format(
         dim=int(vector.shape[0]),
         rrf_k=RRF_K,
-        text_weight=TEXT_WEIGHT,
         question_weight=QUESTION_WEIGHT,
     )
     rows = conn.execute(
@@ -154,6 +164,7 @@ def search(conn: Connection, embedder: Embedder, question: str, limit: int = 5) 
             "embedder": embedder.name,
             "candidates": CANDIDATES,
             "limit": limit,
+            "text_weight": text_weight,
         },
     )
     return [

@@ -219,7 +219,8 @@ async function runSearch(event) {
   }
   ui.listStatus.textContent = 'Searching…';
   try {
-    const answer = await authed(`/api/kb/search?q=${encodeURIComponent(q)}&limit=50`);
+    // A supporter looking an article up wants the ones with the words as much as the meaning.
+    const answer = await authed(`/api/kb/search?q=${encodeURIComponent(q)}&limit=50&text_weight=1`);
     hits = [...new Set(answer.hits.map((hit) => hit.article_id))];
     renderList();
   } catch (error) {
