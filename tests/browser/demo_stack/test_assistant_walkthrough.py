@@ -5,8 +5,9 @@ theft and gets an answer citing the insurance article. Her next question, about
 taking the bike on the train, is not in the knowledge base: she is handed to a
 person. Gabi, in a desktop client (Gajim, played by slixmpp), is told why and
 what Lena asked, takes the chat and reads the conversation from the room's
-archive. Wes adds the missing section to the travel article in the editor; the
-next customer who asks gets it as the answer.
+archive. Wes adds the missing section (and the question to its list of
+customers' questions) to the travel article in the editor; the next customer
+who asks gets it as the answer.
 """
 
 from __future__ import annotations
@@ -76,14 +77,14 @@ async def test_cited_answer_handover_with_summary_and_a_fixed_article_answers_ne
     assert any(nick == "Assistant" and INSURANCE in body for nick, body in history)
     await expect(lena.locator("#status")).to_have_text("Chat active")
 
-    # Wes adds the missing section to the travel article in the editor.
+    # Wes adds the missing section, and the question to the article's list, in the editor.
     wes = make_supporter("Wes")
     editor = await open_kb(pages, wes)
     await open_article(editor, _travel_article_id(stack, wes))
     body = editor.locator("#kb-body")
-    await body.fill(
-        await body.input_value() + f"\n\n## Mit dem Dienstrad im Zug\n\n{TRAIN_ANSWER}\n"
-    )
+    section = f"## Mit dem Dienstrad im Zug\n\n{TRAIN_ANSWER}\n\n## Häufige Fragen"
+    text = (await body.input_value()).replace("## Häufige Fragen", section)
+    await body.fill(f"{text.rstrip()}\n- Kann ich mein Rad in den Zug mitnehmen?\n")
     await editor.locator("#kb-save").click()
     await expect(editor.locator("#kb-saved")).to_contain_text("Saved version 2")
 
