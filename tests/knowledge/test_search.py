@@ -81,9 +81,7 @@ def test_the_nearest_chunks_can_come_from_the_hnsw_index(kb: Database, embedder:
         rows = conn.execute(
             text(
                 "EXPLAIN "
-                + SEARCH_SQL.format(
-                    dim=384, rrf_k=RRF_K, text_weight=TEXT_WEIGHT, question_weight=QUESTION_WEIGHT
-                )
+                + SEARCH_SQL.format(dim=384, rrf_k=RRF_K, question_weight=QUESTION_WEIGHT)
             ),
             {
                 "words": "Akku",
@@ -91,6 +89,7 @@ def test_the_nearest_chunks_can_come_from_the_hnsw_index(kb: Database, embedder:
                 "embedder": embedder.name,
                 "candidates": 40,
                 "limit": 5,
+                "text_weight": TEXT_WEIGHT,
             },
         )
         return "\n".join(row[0] for row in rows)
