@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from bots.assistant import handover, llm, ratings, service
-from bots.assistant.schemas import MessageIn, ReplyOut
+from bots.assistant.schemas import HandoverOut, MessageIn, ReplyOut
 from bots.knowledge.endpoints import KbEmbedder
 from bridge.accounts.throttle import RequestThrottle
-from bridge.api.deps import AppSettings, Cipher, CurrentUser, DbConn
+from bridge.api.deps import AppSettings, Cipher, CurrentSupporter, CurrentUser, DbConn
+from bridge.chats import repository as chat_repository
 from bridge.chats import service as chats
 from bridge.chats.schemas import ChatOut
 from bridge.chats.states import Status
@@ -93,3 +94,20 @@ def ask_for_person(chat_id: uuid.UUID, user: CurrentUser, conn: DbConn, cipher: 
         conn, cipher, chat_id=chat.id, reason=handover.ASKED_BY_BUTTON, summary=summary
     )
     return ChatOut.of(moved)
+
+
+@person_router.get("/{chat_id}/handover")
+def handover_summary(
+    chat_id: uuid.UUID, supporter: CurrentSupporter, conn: DbConn, cipher: Cipher
+) -> HandoverOut:
+    """Why the assistant handed the chat over and what the customer asked (the queue's note).
+
+    404 when the assistant never handed this chat over.
+    """
+    chat = chats.get_visible(conn, chat_id=chat_id, user=supporter)
+    event = chat_repository.latest_event(conn, chat.id, "handed_over")
+    if event is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "the assistant did not hand this chat over")
+    sealed = chats.sealed_text(event.payload)
+    summary = cipher.open(sealed, chat_id=chat.id, message_id=str(event.payload["summary_id"]))
+    return HandoverOut(reason=str(event.payload["reason"]), summary=summary)

@@ -99,3 +99,10 @@ class ArticleRatingsOut(BaseModel):
                 for item in found.down_rated
             ],
         )
+
+
+class HandoverOut(BaseModel):
+    """Why the assistant handed a chat over, and the summary the supporters got."""
+
+    reason: str
+    summary: str

@@ -257,6 +257,18 @@ def pending_events(conn: Connection, *, limit: int = 100) -> list[ChatEvent]:
     return [ChatEvent(**row._mapping) for row in conn.execute(query)]
 
 
+def latest_event(conn: Connection, chat_id: uuid.UUID, kind: str) -> ChatEvent | None:
+    """The chat's latest event of this kind, carried out or not."""
+    query = (
+        select(chat_events.c.id, chat_events.c.chat_id, chat_events.c.kind, chat_events.c.payload)
+        .where(chat_events.c.chat_id == chat_id, chat_events.c.kind == kind)
+        .order_by(chat_events.c.id.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return None if row is None else ChatEvent(**row._mapping)
+
+
 def mark_event_done(conn: Connection, event_id: int) -> None:
     """Record that the bridge carried out an event."""
     conn.execute(update(chat_events).where(chat_events.c.id == event_id).values(done_at=func.now()))

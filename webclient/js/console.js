@@ -15,6 +15,7 @@
  *   #console-view, #me, #logout, #connection-state[data-state]
  *   #chat-list with its sections and items (see chat-list.js), #announcer (polite live region)
  *   #chat-panel, #chat-title, #chat-subject, #status[data-status], #take-chat, #end-chat, #hand-back,
+ *   #handover-note (the assistant's summary of a chat it handed over),
  *   #connection ("Reconnecting…"), #preview-note, #messages, #composer, #message-input, #send
  *   .message[data-stanza-id][data-origin-id][data-state] .message-sender .message-body .message-time
  *   .status-line[data-status], .system-line, #toasts .toast
@@ -86,6 +87,7 @@ const ui = {
   takeChat: $('#take-chat'),
   endChat: $('#end-chat'),
   handBack: $('#hand-back'),
+  handoverNote: $('#handover-note'),
   connection: $('#connection'),
   previewNote: $('#preview-note'),
   messages: $('#messages'),
@@ -472,6 +474,7 @@ async function openChat(chatId) {
   ui.subject.textContent = chat.subject || 'No subject';
   suggestions.follow(chatId, false); // the header decides whether I can use them
   composer.setValue(drafts.get(chatId) || '');
+  showHandover(chat);
 
   let room = null;
   if (isMine(chat) && chat.status !== 'ended') {
@@ -520,6 +523,7 @@ function renderChatHeader() {
   ui.takeChat.textContent = chat.status === 'waiting' ? 'Take' : 'Take over';
   show(ui.endChat, mine && !ended);
   show(ui.handBack, mine && !ended);
+  if (status === 'bot' || ended) show(ui.handoverNote, false);
   transfer.update(chat, mine && !ended);
   const canWrite = Boolean(room) && mine && !ended;
   composer.setEnabled(canWrite, ended ? 'This chat has ended' : canWrite ? 'Write a reply…' : 'Take the chat to reply');
@@ -542,6 +546,20 @@ async function takeChat(chatId, button) {
   } finally {
     if (button) button.disabled = false;
     ui.takeChat.disabled = false;
+  }
+}
+
+/** Why the assistant handed the open chat over and what was asked (only chats it handed over). */
+async function showHandover(chat) {
+  show(ui.handoverNote, false);
+  if (chat.status !== 'waiting' && chat.status !== 'active') return;
+  try {
+    const handover = await authed(`/api/chats/${chat.id}/handover`);
+    if (openChatId !== chat.id) return;
+    ui.handoverNote.textContent = handover.summary;
+    show(ui.handoverNote, true);
+  } catch (error) {
+    if (error.status !== 404) handleApiError(error);
   }
 }
 

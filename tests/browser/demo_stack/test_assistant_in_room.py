@@ -101,11 +101,18 @@ async def test_asking_for_a_person_in_words_hands_over_at_once(
 
 
 async def test_the_person_button_queues_the_chat_once_and_only_for_its_customer(
-    stack: Stack, customer_in_chat: StartChat, make_guest: Callable[[str], Person]
+    stack: Stack,
+    customer_in_chat: StartChat,
+    make_guest: Callable[[str], Person],
+    make_supporter: Callable[..., Person],
 ) -> None:
     ria = await customer_in_chat("Ria")
     path = f"/api/chats/{ria.chat['id']}/handover"
     stranger = make_guest("Stranger")
+    sam = make_supporter("Sam")
+    assert call(stack, "GET", path, sam).json() == {
+        "detail": "the assistant did not hand this chat over"
+    }
 
     assert call(stack, "POST", path, stranger).status_code == 404
     first = call(stack, "POST", path, ria.person)
@@ -113,6 +120,11 @@ async def test_the_person_button_queues_the_chat_once_and_only_for_its_customer(
 
     assert first.status_code == again.status_code == 200
     assert first.json()["status"] == again.json()["status"] == "waiting"
+    assert call(stack, "GET", path, sam).json() == {
+        "reason": "asked_for_person",
+        "summary": "The customer asked for a person.",
+    }
+    assert call(stack, "GET", path, ria.person).status_code == 403
     await ria.client.wait_for(lambda: "waiting" in ria.client.statuses())
     await eventually(lambda: True if ria.client.statuses().count("waiting") == 1 else None)
     assert _post_without_token(stack, path) == 401

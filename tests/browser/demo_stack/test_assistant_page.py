@@ -70,6 +70,8 @@ async def test_a_supporter_hands_the_chat_back_from_the_console(
     await expect(page.locator("#status")).to_have_text("Waiting for supporter")
     console = await pages.open("/console")
     await log_in_as(console, make_supporter("Wes"))
+    await chat_item(console, chat["id"]).locator("[data-action=open]").click()
+    await expect(console.locator("#handover-note")).to_have_text("The customer asked for a person.")
     await chat_item(console, chat["id"]).locator("[data-action=take]").click()
     await expect(page.locator("#status")).to_have_text("Chat active")
 
@@ -78,6 +80,7 @@ async def test_a_supporter_hands_the_chat_back_from_the_console(
     await expect(page.locator("#status")).to_have_text("Chatting with our assistant")
     await expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
     await expect(console.get_by_role("button", name="Hand back to assistant")).to_be_hidden()
+    await expect(console.locator("#handover-note")).to_be_hidden()
 
 
 async def test_a_missing_article_says_so(stack: Stack, pages: Pages) -> None:
