@@ -83,7 +83,8 @@ class AssistantBot(RoomBot[RoomState]):
         writer: Llm | None = None,
     ) -> None:
         super().__init__(bots.ASSISTANT, settings, db, cipher)
-        self.embedder = embedder
+        self.load_embedder = embedder
+        self.embedder: Embedder | None = None  # loaded once connected (`prepare`)
         self.writer = writer
 
     def new_state(self, chat: Chat) -> RoomState:
@@ -92,7 +93,7 @@ class AssistantBot(RoomBot[RoomState]):
 
     async def prepare(self) -> None:
         """Load the embedding model now, not at the first question."""
-        await asyncio.to_thread(self.embedder)
+        self.embedder = await asyncio.to_thread(self.load_embedder)
 
     async def catch_up(self, room: str) -> None:
         """Read the chat's log; answer the customer's last message if nobody has yet.
@@ -138,7 +139,8 @@ class AssistantBot(RoomBot[RoomState]):
                 loop.call_soon_threadsafe(self._say_part, room, parts[-1])
             parts.append(text)
 
-        embedder = await asyncio.to_thread(self.embedder)
+        # Loaded by `prepare` before any room is entered; the fallback only guards the order.
+        embedder = self.embedder or await asyncio.to_thread(self.load_embedder)
         try:
             reply = await self.db.run(self._decide, state, question, embedder, on_part)
         except SQLAlchemyError as error:

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 Role = Literal["customer", "assistant", "supporter"]
+ROLES: dict[str, Role] = {
+    "customer": "customer",
+    "assistant": "assistant",
+    "supporter": "supporter",
+}
 
 ASKED_BY_BUTTON = "asked_for_person"
 REASONS = {
@@ -36,11 +41,11 @@ class Said:
 
 def said_of(row: Mapping[str, object]) -> Said | None:
     """A logged message (`messages.list_for_chat`) as `Said`, or None for notices and unreadable."""
-    kind = str(row.get("kind"))
-    if not row.get("readable", True) or kind not in ("customer", "assistant", "supporter"):
+    role = ROLES.get(str(row.get("kind")))
+    if role is None or not row.get("readable", True):
         return None
     text = " ".join(str(row.get("body") or "").split())
-    return Said(kind, text) if text else None  # type: ignore[arg-type]
+    return Said(role, text) if text else None
 
 
 def summary(conversation: Sequence[Said], reason: str) -> str:
