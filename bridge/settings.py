@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     llm_api_version: str = "2024-10-21"
     llm_timeout_seconds: float = Field(default=20.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0)
+    # Lets a Prometheus on another host scrape /metrics (without it: this machine only).
+    metrics_token: SecretStr | None = None
 
     @field_validator("secret_key")
     @classmethod

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
 from bots.assistant import endpoints as assistant
@@ -36,6 +37,9 @@ from bridge.db import Database
 from bridge.invitations import endpoints as invitations
 from bridge.invitations.service import InvitationExpired, InvitationNotFound
 from bridge.messages.crypto import KeyStore, MessageCipher
+from bridge.metrics import endpoints as metrics
+from bridge.metrics.collector import TotalsCollector
+from bridge.metrics.recorder import RECORDER
 from bridge.settings import Settings
 
 ERRORS: dict[type[Exception], int] = {
@@ -70,6 +74,9 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
     app.state.embedders = Embedders(settings)
     app.state.suggestions = LiveModel(Database(engine), settings, app.state.embedders)
     app.state.kb_indexer = Indexer(Database(engine), app.state.embedders.configured)
+    # Its own registry: the product's totals (read from PostgreSQL) beside the process's own.
+    app.state.metrics = CollectorRegistry()
+    app.state.metrics.register(TotalsCollector(engine))
     routers = (
         accounts.router,
         admin_endpoints.router,
@@ -83,6 +90,7 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
         answer_ratings.router,
         invitations.router,
         health.router,
+        metrics.router,
         pages.router,
     )
     for router in routers:
@@ -96,10 +104,14 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
 
 @contextlib.asynccontextmanager
 async def _background_work(app: FastAPI) -> AsyncIterator[None]:
-    """Keep the knowledge base's chunks current while the api runs."""
+    """Keep the knowledge base's chunks current and save this process's metrics while it runs."""
     indexing = asyncio.create_task(app.state.kb_indexer.run())
+    recording = asyncio.create_task(RECORDER.run(Database(app.state.engine)))
     yield
     indexing.cancel()
+    recording.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await recording  # its last flush
 
 
 def _answer_with(code: int) -> Callable[[Request, Exception], Awaitable[Response]]:

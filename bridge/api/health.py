@@ -1,12 +1,12 @@
-"""Liveness, readiness (PostgreSQL, ejabberd, bridge) and Prometheus metrics."""
+"""Liveness, readiness (PostgreSQL, ejabberd, bridge) and this api's HTTP metrics."""
 
 from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import Counter, Histogram
 from sqlalchemy import Engine, text
 
 from bridge import heartbeats
@@ -45,12 +45,6 @@ async def readyz(request: Request) -> JSONResponse:
     if not ready:
         body["detail"] = "not ready: " + ", ".join(name for name, ok in checks.items() if not ok)
     return JSONResponse(body, status_code=200 if ready else 503)
-
-
-@router.get("/metrics")
-def metrics() -> Response:
-    """Prometheus metrics of this api process."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 def observe(method: str, route: str, status: int, seconds: float) -> None:

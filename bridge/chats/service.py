@@ -12,6 +12,7 @@ from bridge.chats import repository, states
 from bridge.chats.repository import Chat, ChatSummary, Order
 from bridge.chats.states import Status
 from bridge.messages.crypto import MessageCipher, Sealed
+from bridge.metrics import service as metrics
 
 OPEN = (Status.BOT, Status.WAITING, Status.ACTIVE)
 
@@ -66,6 +67,7 @@ def hand_over(
         summary_id=summary_id,
         **_sealed_fields(cipher.seal(summary, chat_id=chat.id, message_id=summary_id)),
     )
+    metrics.count_handoff(conn)
     return _get(conn, chat.id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from bridge.db import chats, messages
 from bridge.messages.crypto import MessageCipher, Sealed, UnreadableMessage
+from bridge.metrics import service as metrics
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,22 @@ class LoggedMessage:
     created_at: datetime
 
 
-def insert_many(conn: Connection, rows: list[LoggedMessage], cipher: MessageCipher) -> int:
-    """Log messages encrypted, skipping those already logged (by stanza-id or origin-id)."""
+def insert_many(
+    conn: Connection, rows: list[LoggedMessage], cipher: MessageCipher
+) -> list[datetime]:
+    """Log messages encrypted, skipping those already logged (by stanza-id or origin-id).
+
+    Returns when each newly logged message was reflected (its `created_at`).
+    """
     if not rows:
-        return 0
+        return []
     result = conn.execute(
-        insert(messages).values([_sealed_row(row, cipher) for row in rows]).on_conflict_do_nothing()
+        insert(messages)
+        .values([_sealed_row(row, cipher) for row in rows])
+        .on_conflict_do_nothing()
+        .returning(messages.c.created_at)
     )
-    return int(result.rowcount)
+    return list(result.scalars())
 
 
 def _sealed_row(row: LoggedMessage, cipher: MessageCipher) -> dict[str, object]:
@@ -55,11 +64,16 @@ def record(
     cursors: dict[uuid.UUID, str],
     cipher: MessageCipher,
 ) -> int:
-    """Log messages and move each chat's completeness cursor, in one transaction."""
-    inserted = insert_many(conn, rows, cipher)
+    """Log messages and move each chat's completeness cursor, in one transaction.
+
+    The metrics count the newly logged messages and their lag in the same
+    transaction, so each is counted exactly once however often it is written.
+    """
+    reflected = insert_many(conn, rows, cipher)
     for chat_id, stanza_id in cursors.items():
         set_cursor(conn, chat_id, stanza_id)
-    return inserted
+    metrics.count_logged(conn, reflected, logged_at=datetime.now(UTC))
+    return len(reflected)
 
 
 def set_cursor(conn: Connection, chat_id: uuid.UUID, stanza_id: str) -> None:
