@@ -18,6 +18,7 @@ from bots.suggestions.live_model import LiveModel
 from bridge import logging_setup, migrate
 from bridge.db import Database, make_engine
 from bridge.messages.crypto import KeyStore, MessageCipher
+from bridge.metrics.recorder import RECORDER
 from bridge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,12 @@ async def _serve(settings: Settings, db: Database) -> None:
     for client in clients:
         _keep_connected(client, settings, stop)
     watcher = asyncio.create_task(model.run())
+    recording = asyncio.create_task(RECORDER.run(db))
     await stop.wait()
     watcher.cancel()
+    recording.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await recording  # its last flush
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(asyncio.gather(*(client.disconnect() for client in clients)), 5)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections import deque
@@ -37,6 +38,8 @@ from bridge.chats.states import Status
 from bridge.db import Database
 from bridge.messages import repository as messages
 from bridge.messages.crypto import MessageCipher
+from bridge.metrics.catalog import ASSISTANT
+from bridge.metrics.recorder import RECORDER
 from bridge.routing.rooms import NS, xml_text
 from bridge.settings import Settings
 
@@ -131,6 +134,7 @@ class AssistantBot(RoomBot[RoomState]):
         An LLM's answer comes in parts, each sent as it passes the output check; the
         last part carries the `<answer/>` payload (sources, the id to rate it by).
         """
+        started = time.perf_counter()
         loop = asyncio.get_running_loop()
         parts: list[str] = []
 
@@ -151,6 +155,7 @@ class AssistantBot(RoomBot[RoomState]):
             return
         state.said.append(Said("assistant", reply.answer))
         self._say(room, reply, parts[-1] if parts else reply.answer)
+        RECORDER.observe(ASSISTANT, time.perf_counter() - started)
 
     def _decide(
         self,

@@ -18,6 +18,8 @@ from bridge.chats import service as chats
 from bridge.chats.schemas import ChatOut
 from bridge.chats.states import Status
 from bridge.messages import repository as message_log
+from bridge.metrics.catalog import ASSISTANT
+from bridge.metrics.recorder import RECORDER
 
 router = APIRouter(prefix="/api/bot")
 person_router = APIRouter(prefix="/api/chats")
@@ -64,16 +66,17 @@ def message(
     refuse_flood(throttle, str(user.id), "too many messages")
     if body.chat_id is not None:
         chats.get_visible(conn, chat_id=body.chat_id, user=user)  # 404 for someone else's chat
-    reply = service.respond(
-        conn,
-        embedder=embedder,
-        cipher=cipher,
-        question=body.body,
-        chat_id=body.chat_id,
-        pressed_person_button=body.ask_for_person,
-        down_ratings=ratings.down_rated_in_chat(conn, body.chat_id) if body.chat_id else 0,
-        llm=writer,
-    )
+    with RECORDER.timed(ASSISTANT):
+        reply = service.respond(
+            conn,
+            embedder=embedder,
+            cipher=cipher,
+            question=body.body,
+            chat_id=body.chat_id,
+            pressed_person_button=body.ask_for_person,
+            down_ratings=ratings.down_rated_in_chat(conn, body.chat_id) if body.chat_id else 0,
+            llm=writer,
+        )
     return ReplyOut.of(reply)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections import deque
@@ -35,6 +36,8 @@ from bridge.chats.states import Status
 from bridge.db import Database
 from bridge.messages import repository as messages
 from bridge.messages.crypto import MessageCipher
+from bridge.metrics.catalog import SUGGESTION
+from bridge.metrics.recorder import RECORDER
 from bridge.routing.rooms import NS
 from bridge.settings import Settings
 
@@ -113,6 +116,7 @@ class SuggestBot(RoomBot[RoomState]):
     async def _suggest(
         self, room: str, state: RoomState, question: str, context: tuple[Turn, ...]
     ) -> None:
+        started = time.perf_counter()
         model = await self.model.ready(MODEL_WAIT_SECONDS)  # just started: the model loads
         if model is None:
             return  # no model trained yet
@@ -136,6 +140,7 @@ class SuggestBot(RoomBot[RoomState]):
         if remembered is not None:
             offer, supporter = remembered
             self._offer_to(room, supporter, offer)
+            RECORDER.observe(SUGGESTION, time.perf_counter() - started)
 
     def _offer_to(self, room: str, supporter: User, offer: offers.Offer) -> None:
         nick = self._nick_of(room, supporter.localpart)

@@ -6,6 +6,7 @@ import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
+from sqlalchemy import Connection
 
 from bridge.accounts import repository, service
 from bridge.accounts.repository import User
@@ -21,6 +22,8 @@ from bridge.accounts.schemas import (
 )
 from bridge.accounts.throttle import LoginThrottle
 from bridge.api.deps import AppSettings, CurrentSupporter, CurrentUser, DbConn, Throttle
+from bridge.metrics.catalog import EXTAUTH
+from bridge.metrics.recorder import RECORDER
 from bridge.settings import Settings
 
 router = APIRouter()
@@ -122,6 +125,13 @@ def extauth(
     """Answer ejabberd's extauth program (which presents the shared secret)."""
     if not hmac.compare_digest(x_extauth_secret, settings.extauth_secret):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong extauth secret")
+    with RECORDER.timed(EXTAUTH):
+        return _extauth_answer(body, conn, settings, throttle)
+
+
+def _extauth_answer(
+    body: ExtauthIn, conn: Connection, settings: Settings, throttle: LoginThrottle
+) -> ExtauthOut:
     if body.server != settings.xmpp_domain:
         return ExtauthOut(ok=False)
     if body.command == "auth":
