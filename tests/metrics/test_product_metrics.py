@@ -16,7 +16,7 @@ import httpx
 from slixmpp import JID
 from sqlalchemy import text
 
-from tests.conftest import InChat, Person, call, eventually
+from tests.conftest import InChat, Person, call, eventually, report
 from tests.metrics.conftest import Scrape, scrape
 from tests.stack import Stack
 from tests.suggestions.conftest import BATTERY
@@ -156,6 +156,8 @@ async def test_operator_sees_latencies_of_logins_assistant_answers_and_suggestio
         name = f"customer_chat_{histogram}_seconds"
         spent = after.value(f"{name}_sum") - before.value(f"{name}_sum")
         assert 0 < spent < 120, (histogram, spent)
+        count = grown[histogram]
+        report(f"/metrics: {count:.0f} {histogram} observations, mean {spent / count:.3f} s")
         assert after.value(f"{name}_bucket", le="+Inf") == after.value(f"{name}_count")
 
 
