@@ -39,6 +39,7 @@ import numpy as np
 from bench.suggestions_banking77 import ANSWERS, rows
 from bots.assistant import calibrate
 from bots.assistant.calibrate import OUT_OF_SCOPE
+from bots.assistant.command import learn_questions
 from bots.assistant.evaluation import Labelled, judged, percentile, run
 from bots.assistant.service import respond
 from bots.embedding import E5Embedder, Embedder, Role, Vectors
@@ -103,6 +104,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--examples", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--learned",
+        type=int,
+        default=10_000,
+        help="training questions per intent learned into the question memory (after the examples)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     train, test = rows("train"), rows("test")
@@ -114,6 +121,7 @@ def main() -> None:
         by_intent[row.label].append(row.text)
     validation: list[Labelled] = []
     examples: dict[str, list[str]] = {}
+    learned: list[Labelled] = []
     for intent in intents:
         questions = sorted(by_intent[intent])
         rng.shuffle(questions)
@@ -121,13 +129,16 @@ def main() -> None:
         label = OUT_OF_SCOPE if intent in out_of_scope else slug(intent)
         validation += [Labelled(q, label) for q in questions[:cut]]
         examples[intent] = questions[cut : cut + args.examples]
+        if intent not in out_of_scope:
+            rest = questions[cut + args.examples :][: args.learned]
+            learned += [Labelled(q, slug(intent)) for q in rest]
     testing = [
         Labelled(row.text, OUT_OF_SCOPE if row.label in out_of_scope else slug(row.label))
         for row in test
     ]
     folder = Path(tempfile.mkdtemp(prefix="bench-assistant-"))
     try:
-        _run(folder, intents, out_of_scope, examples, validation, testing, args.examples)
+        _run(folder, intents, out_of_scope, examples, learned, validation, testing, args.examples)
     finally:
         stop_embedded(folder)
         shutil.rmtree(folder, ignore_errors=True)
@@ -138,6 +149,7 @@ def _run(
     intents: list[str],
     out_of_scope: set[str],
     examples: dict[str, list[str]],
+    learned: list[Labelled],
     validation: list[Labelled],
     testing: list[Labelled],
     n_examples: int,
@@ -166,6 +178,8 @@ def _run(
         f"knowledge base: {sum(counts.values())} articles ({n_examples} example questions each), "
         f"{indexed.chunks} chunks, embedded in {time.perf_counter() - started:.0f} s"
     )
+    memory = learn_questions(db, CachedEmbedder(model, [q.text for q in learned]), learned)
+    print(f"question memory: {memory.line()}")
     cached = CachedEmbedder(model, [q.text for q in validation + testing])
     on_validation = db.run_sync(lambda conn: [judged(conn, cached, q) for q in validation])
     calibration = calibrate.fit(on_validation, name="banking77 validation")

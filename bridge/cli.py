@@ -65,13 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     knowledge.add_arguments(kb_import)
     kb_import.set_defaults(handler=knowledge.run_import)
-    evaluate = (
-        commands.add_parser("bot", help="the assistant")
-        .add_subparsers()
-        .add_parser("evaluate", help="figures of the assistant on a labelled file")
-    )
+    bot = commands.add_parser("bot", help="the assistant").add_subparsers()
+    evaluate = bot.add_parser("evaluate", help="figures of the assistant on a labelled file")
     assistant.add_arguments(evaluate)
     evaluate.set_defaults(handler=assistant.run_evaluate)
+    learn = bot.add_parser("learn", help="add labelled questions to the question memory")
+    assistant.add_arguments(learn)
+    learn.set_defaults(handler=assistant.run_learn)
     keys = commands.add_parser("keys", help="message encryption keys").add_subparsers()
     keys.add_parser("rotate", help="add a key for new messages").set_defaults(handler=_rotate)
     keys.add_parser("reencrypt", help="move old messages to the newest key").set_defaults(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bots.assistant.confidence import DEFAULT, Calibration, features
+from bots.assistant.confidence import DEFAULT, RETRIEVAL_ONLY, Calibration, Ranked, features
 from bots.assistant.person import asks_for_person
 from bots.knowledge.search import Hit
 
@@ -50,13 +50,20 @@ class Decision:
 def decide(
     question: str,
     hits: Sequence[Hit],
+    ranked: Ranked = (),
     *,
     pressed_person_button: bool = False,
     down_ratings: int = 0,
-    calibration: Calibration = DEFAULT,
+    calibration: Calibration | None = None,
 ) -> Decision:
-    """Answer if retrieval is confident; hand over on request, after bad ratings, or unsure."""
-    found = features(hits)
+    """Answer if retrieval is confident; hand over on request, after bad ratings, or unsure.
+
+    `ranked`: the question memory's ranking (`retrieval.py`). Without a given
+    calibration, the default one for a knowledge base with or without a memory.
+    """
+    if calibration is None:
+        calibration = DEFAULT if ranked else RETRIEVAL_ONLY
+    found = features(hits, ranked)
     scores = found.as_dict()
     if pressed_person_button or asks_for_person(question):
         return Decision(Action.HAND_OVER, Reason.ASKED_FOR_PERSON, hits, scores)

@@ -20,9 +20,9 @@ from sqlalchemy import Connection
 from bots.assistant.calibrate import Judged
 from bots.assistant.confidence import Calibration, features
 from bots.assistant.decide import decide
+from bots.assistant.retrieval import retrieve
 from bots.assistant.service import PASSAGES
 from bots.embedding import Embedder
-from bots.knowledge.search import search
 
 
 @dataclass(frozen=True)
@@ -57,24 +57,24 @@ def read_labelled(path: Path) -> list[Labelled]:
 
 def judged(conn: Connection, embedder: Embedder, question: Labelled) -> Judged:
     """The question's confidence features and the slug of its best article."""
-    hits = search(conn, embedder, question.text, PASSAGES)
-    return Judged(question.label, features(hits), hits[0].slug if hits else None)
+    hits, ranked = retrieve(conn, embedder, question.text, PASSAGES)
+    return Judged(question.label, features(hits, ranked), hits[0].slug if hits else None)
 
 
 def run(
     conn: Connection,
     embedder: Embedder,
     questions: Sequence[Labelled],
-    calibration: Calibration,
+    calibration: Calibration | None = None,
 ) -> list[Outcome]:
     """Search and decide each question as the assistant does (without logging it)."""
     outcomes = []
     for question in questions:
         started = time.perf_counter()
-        hits = search(conn, embedder, question.text, PASSAGES)
-        decision = decide(question.text, hits, calibration=calibration)
+        hits, ranked = retrieve(conn, embedder, question.text, PASSAGES)
+        decision = decide(question.text, hits, ranked, calibration=calibration)
         took = (time.perf_counter() - started) * 1000
-        item = Judged(question.label, features(hits), hits[0].slug if hits else None)
+        item = Judged(question.label, features(hits, ranked), hits[0].slug if hits else None)
         outcomes.append(Outcome(item, decision.handed_off, decision.reason.value, took))
     return outcomes
 

@@ -18,12 +18,12 @@ from sqlalchemy import Connection
 
 from bots.assistant import repository
 from bots.assistant.answer import Source, extractive
-from bots.assistant.confidence import DEFAULT, Calibration
+from bots.assistant.confidence import Calibration
 from bots.assistant.decide import Decision, Reason, after_llm, decide
 from bots.assistant.generate import Outcome, write
 from bots.assistant.llm import Llm
+from bots.assistant.retrieval import retrieve
 from bots.embedding import Embedder
-from bots.knowledge.search import search
 from bots.suggestions.language import detect
 from bridge.messages.crypto import MessageCipher
 
@@ -55,7 +55,7 @@ def respond(
     chat_id: uuid.UUID | None = None,
     pressed_person_button: bool = False,
     down_ratings: int = 0,
-    calibration: Calibration = DEFAULT,
+    calibration: Calibration | None = None,
     llm: Llm | None = None,
     on_part: Callable[[str], None] | None = None,
 ) -> Reply:
@@ -68,10 +68,11 @@ def respond(
     `answer` is all of them joined.
     """
     started = time.perf_counter()
-    hits = search(conn, embedder, question, PASSAGES)
+    hits, ranked = retrieve(conn, embedder, question, PASSAGES)
     decision = decide(
         question,
         hits,
+        ranked,
         pressed_person_button=pressed_person_button,
         down_ratings=down_ratings,
         calibration=calibration,

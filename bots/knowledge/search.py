@@ -25,6 +25,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import Connection, text
 
 from bots.embedding import Embedder
@@ -142,15 +144,18 @@ def search(
     limit: int = 5,
     *,
     text_weight: float = TEXT_WEIGHT,
+    vector: NDArray[np.float32] | None = None,
 ) -> list[Hit]:
     """The best `limit` passages for the question, by fused rank (empty for a blank question).
 
     `text_weight` is how much the rank by words counts against the rank by meaning:
     the assistant's calibrated `TEXT_WEIGHT`, or 1 where exact words matter as much.
+    `vector`: the question's embedding, if the caller has it already.
     """
     if not question.strip():
         return []
-    vector = embedder.embed([question], role="query")[0]
+    if vector is None:
+        vector = embedder.embed([question], role="query")[0]
     sql = SEARCH_SQL.format(
         dim=int(vector.shape[0]),
         rrf_k=RRF_K,

@@ -101,7 +101,6 @@ def test_evaluate_prints_the_three_figures_on_a_labelled_file(
     kb: Database, embedder: Embedder, tmp_path: Path
 ) -> None:
     from bots.assistant.calibrate import figures
-    from bots.assistant.confidence import DEFAULT
     from bots.assistant.evaluation import read_labelled, run
 
     path = tmp_path / "questions.jsonl"
@@ -109,7 +108,7 @@ def test_evaluate_prints_the_three_figures_on_a_labelled_file(
         '{"text": "Mein Fahrrad wurde gestohlen, was muss ich tun?", "label": "diebstahl-melden"}\n'
         '{"text": "Wie backe ich einen Apfelkuchen mit Streuseln?", "label": "oos"}\n'
     )
-    outcomes = kb.run_sync(run, embedder, read_labelled(path), DEFAULT)
+    outcomes = kb.run_sync(run, embedder, read_labelled(path))
     line = figures([(o.judged, o.handed_off) for o in outcomes]).line()
     assert line.startswith("in-scope right article 100.0% · in-scope wrongly handed over 0.0%")
     assert "out-of-scope handed over 100.0%" in line
