@@ -6,7 +6,9 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -18,7 +20,7 @@ from bridge.accounts import service as accounts
 from bridge.accounts.repository import User
 from bridge.chats import service as chats
 from bridge.messages.crypto import KeyStore, MessageCipher
-from tests.stack import Stack, ejabberd_missing_reason, start_stack, stop_stack
+from tests.stack import Stack, ejabberd_missing_reason, run_cli, start_stack, stop_stack
 from tests.xmpp import Client
 
 T = TypeVar("T")
@@ -48,15 +50,30 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def stack() -> Iterator[Stack]:
-    """The running stack shared by the integration tests."""
+@contextmanager
+def own_stack(*, tls: bool = False, assistant: bool = False) -> Iterator[Stack]:
+    """A stack started for a fixture and stopped after it (skipped without ejabberd)."""
     reason = ejabberd_missing_reason()
     if reason:
         skip_or_fail(reason)
-    running = start_stack()
-    yield running
-    stop_stack(running)
+    running = start_stack(tls, assistant=assistant)
+    try:
+        yield running
+    finally:
+        stop_stack(running)
+
+
+def import_articles(stack: Stack, path: Path) -> None:
+    """`customer-chat kb import PATH` on the stack, the articles embedded before it returns."""
+    imported = run_cli(stack, "kb", "import", str(path), timeout=300)
+    assert "chunks embedded" in imported.stdout, imported.stdout + imported.stderr
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    """The running stack shared by the integration tests."""
+    with own_stack() as running:
+        yield running
 
 
 @dataclass

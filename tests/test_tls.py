@@ -10,20 +10,16 @@ import pytest
 import websockets
 from websockets.typing import Origin, Subprotocol
 
-from tests.conftest import skip_or_fail
-from tests.stack import Stack, ejabberd_missing_reason, start_stack, stop_stack
+from tests.conftest import own_stack
+from tests.stack import Stack
 from tests.xmpp import Client
 
 
 @pytest.fixture(scope="module")
 def tls_stack() -> Iterator[Stack]:
     """A second stack serving TLS with a self-signed certificate."""
-    reason = ejabberd_missing_reason()
-    if reason:
-        skip_or_fail(reason)
-    running = start_stack(tls=True)
-    yield running
-    stop_stack(running)
+    with own_stack(tls=True) as running:
+        yield running
 
 
 def _guest(stack: Stack) -> dict[str, object]:

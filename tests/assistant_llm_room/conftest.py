@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import skip_or_fail
+from tests.conftest import import_articles, own_stack
 from tests.fakes.openai_server import FakeOpenAI, base_url, fake_openai
-from tests.stack import ROOT, Stack, ejabberd_missing_reason, run_cli, start_stack, stop_stack
+from tests.stack import ROOT, Stack
 
 THEFT_ARTICLE = ROOT / "demo" / "kb" / "theft-de.md"
 
@@ -27,13 +27,8 @@ def llm_server() -> Iterator[FakeOpenAI]:
 @pytest.fixture(scope="package")
 def stack(llm_server: FakeOpenAI) -> Iterator[Stack]:
     """The stack with the assistant on, one article, and the bots process asking the fake LLM."""
-    reason = ejabberd_missing_reason()
-    if reason:
-        skip_or_fail(reason)
-    running = start_stack(assistant=True)
-    try:
-        imported = run_cli(running, "kb", "import", str(THEFT_ARTICLE), timeout=300)
-        assert "chunks embedded" in imported.stdout, imported.stdout + imported.stderr
+    with own_stack(assistant=True) as running:
+        import_articles(running, THEFT_ARTICLE)
         running.env |= {
             "CUSTOMER_CHAT_LLM_BASE_URL": base_url(llm_server),
             "CUSTOMER_CHAT_LLM_API_KEY": "test-key",
@@ -41,5 +36,3 @@ def stack(llm_server: FakeOpenAI) -> Iterator[Stack]:
         }
         running.start("bots")
         yield running
-    finally:
-        stop_stack(running)

@@ -14,8 +14,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.assistant_llm_room.conftest import THEFT_ARTICLE
-from tests.conftest import skip_or_fail
-from tests.stack import Stack, ejabberd_missing_reason, run_cli, start_stack, stop_stack
+from tests.conftest import import_articles, own_stack
+from tests.stack import Stack
 from tests.suggestions.conftest import suggesting
 
 __all__ = ["suggesting"]
@@ -24,16 +24,9 @@ __all__ = ["suggesting"]
 @pytest.fixture(scope="package")
 def stack() -> Iterator[Stack]:
     """The stack with the assistant on and the theft article in the knowledge base."""
-    reason = ejabberd_missing_reason()
-    if reason:
-        skip_or_fail(reason)
-    running = start_stack(assistant=True)
-    try:
-        imported = run_cli(running, "kb", "import", str(THEFT_ARTICLE), timeout=300)
-        assert "chunks embedded" in imported.stdout, imported.stdout + imported.stderr
+    with own_stack(assistant=True) as running:
+        import_articles(running, THEFT_ARTICLE)
         yield running
-    finally:
-        stop_stack(running)
 
 
 class Scrape:

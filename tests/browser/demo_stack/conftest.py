@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import pytest
 
 from bridge.demo import import_knowledge_base, train_suggestions
-from tests.conftest import skip_or_fail
-from tests.stack import Stack, ejabberd_missing_reason, start_stack, stop_stack
+from tests.conftest import own_stack
+from tests.stack import Stack
 
 PREPARING_SECONDS = 900  # both take about a minute each on a quiet machine
 
@@ -24,11 +24,7 @@ PREPARING_SECONDS = 900  # both take about a minute each on a quiet machine
 @pytest.fixture(scope="package")
 def stack() -> Iterator[Stack]:
     """The demo stack: knowledge base and model as `make run` has them, bots serving."""
-    reason = ejabberd_missing_reason()
-    if reason:
-        skip_or_fail(reason)
-    running = start_stack(assistant=True)
-    try:
+    with own_stack(assistant=True) as running:
         env = {**os.environ, **running.env}
         logs = running.settings.data_dir
         training = train_suggestions(env, logs / "suggestions-train.log")
@@ -40,5 +36,3 @@ def stack() -> Iterator[Stack]:
         assert "model version 1" in (logs / "suggestions-train.log").read_text()
         running.start("bots")
         yield running
-    finally:
-        stop_stack(running)
