@@ -167,11 +167,12 @@ class Log:
         await eventually(lambda: self.holds(expected) or None, timeout)
         return time.monotonic() - started
 
-    def counts(self, load: Load) -> Counts:
+    def counts(self, *loads: Load) -> Counts:
         """Count every stream's messages as reflected, received and logged."""
-        logs = {chat: self.bodies(chat) for chat in {s.pair.chat_id for s in load.streams}}
+        streams = [stream for load in loads for stream in load.streams]
+        logs = {chat: self.bodies(chat) for chat in {s.pair.chat_id for s in streams}}
         totals = Counter[str]()
-        for stream in load.streams:
+        for stream in streams:
             views = {
                 "reflected": stream.seen_by(stream.side.client),
                 "received": stream.seen_by(stream.side.other),
