@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import Person, eventually, report
+from tests.conftest import Person, call, eventually, report
 from tests.faults.conftest import Connect, OpenPairs, StartChat, offered_to_supporters
 from tests.faults.load import Load, Log
 from tests.stack import Stack
@@ -22,16 +23,24 @@ async def test_chats_go_on_and_the_log_is_complete_when_the_bridge_is_killed_and
     stack: Stack,
     open_pairs: OpenPairs,
     customer_in_chat: StartChat,
+    make_guest: Callable[[str], Person],
     make_supporter: Callable[..., Person],
     connect: Connect,
 ) -> None:
     pairs = await open_pairs(3)
     waiting = await customer_in_chat("Wanda", "Akku lädt nicht")
+    watcher = await connect(make_supporter("Watcher"))
     load, log = Load(pairs, "kill"), Log(stack)
 
     load.start()
     await asyncio.sleep(3)
     stack.stop("bridge", signal.SIGKILL)
+    newcomer = make_guest(f"Nina {uuid.uuid4().hex[:4]}")
+    opening = asyncio.create_task(  # the api waits (up to 10 s) for the bridge to open the room
+        asyncio.to_thread(
+            call, stack, "POST", "/api/chats", newcomer, json={"subject": "Bremse quietscht"}
+        )
+    )
     await asyncio.sleep(0.5)  # the supervisor's check interval
     stack.start("bridge")
     await asyncio.sleep(4)
@@ -40,11 +49,14 @@ async def test_chats_go_on_and_the_log_is_complete_when_the_bridge_is_killed_and
     lag = await log.caught_up(load, 15)
     counts = log.counts(load)
     offered = await offered_to_supporters(stack, waiting, make_supporter, connect)
+    announced = await watcher.wait_for(lambda: _announcement(watcher, newcomer.name), 20)
+    opened = await opening
 
     line = counts.line(
         "bridge SIGKILLed and restarted",
         f"log complete {lag:.1f} s after the sending stopped; waiting chat still offered: "
-        f"{offered!r}",
+        f"{offered!r}; a chat opened while it was down (api answered {opened.status_code}) "
+        f"was announced: {announced!r}",
     )
     print(line)
     report(line)
@@ -107,6 +119,15 @@ async def _answering(supporter: Client, support: str, timeout: float = 30) -> fl
         except TimeoutError:
             if time.monotonic() - started > timeout:
                 raise
+
+
+def _announcement(supporter: Client, name: str) -> str | None:
+    """The first line of the bridge's "new chat waiting" message about this customer."""
+    for message in supporter.direct:
+        body = str(message["body"] or "")
+        if body.startswith("New chat waiting") and name in body:
+            return body.splitlines()[0]
+    return None
 
 
 def _count(path: Path, text: str) -> int:
