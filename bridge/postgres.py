@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -26,12 +27,19 @@ def embedded_url(data_dir: Path, database: str = "customer_chat") -> str:
 
 
 def stop_embedded(data_dir: Path) -> None:
-    """Stop the embedded server if it runs."""
+    """Stop the embedded server if it runs, whichever process started it."""
     import pgserver
 
     pgdata = (data_dir / "postgres").resolve()
+    # pgserver keeps a server running while this process holds a handle to it (every
+    # embedded_url opens one), and hands out that same handle again: forget it, stop
+    # the server with pg_ctl, and the next embedded_url starts it afresh.
+    handle = pgserver.PostgresServer._instances.pop(pgdata, None)  # type: ignore[attr-defined]
+    if handle is not None:
+        atexit.unregister(handle._cleanup)  # it would look for the forgotten handle at exit
     if (pgdata / "postmaster.pid").exists():
-        pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()  # type: ignore[attr-defined]
+        owner = "pgserver" if os.geteuid() == 0 else None  # pgserver's own user when root
+        pgserver.pg_ctl(["-w", "stop"], pgdata=pgdata, user=owner)  # type: ignore[attr-defined]
 
 
 def ensure_database(maintenance_url: str, name: str) -> None:

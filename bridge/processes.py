@@ -40,13 +40,26 @@ def run_bridge(settings: Settings) -> None:
 
 
 async def _serve_bridge(settings: Settings, db: Database, archive: Database) -> None:
+    """Wait to be the active bridge, then serve until stopped or until another takes over."""
     from bridge.routing.component import Bridge
+    from bridge.routing.leadership import Leadership
 
-    bridge = Bridge(settings, db, archive)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    leadership = Leadership(db.engine)
+    acquiring = asyncio.ensure_future(leadership.acquire())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait((acquiring, stopping), return_when=asyncio.FIRST_COMPLETED)
+    if stop.is_set():
+        acquiring.cancel()
+        leadership.release()
+        return
+    bridge = Bridge(settings, db, archive)
     bridge.connect()
-    await stop.wait()
+    held = asyncio.ensure_future(leadership.keep())
+    await asyncio.wait((held, stopping), return_when=asyncio.FIRST_COMPLETED)
+    held.cancel()
     await bridge.stop()
+    leadership.release()

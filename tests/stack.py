@@ -81,10 +81,12 @@ class Stack:
         cert = self.settings.tls_cert
         return ssl.create_default_context(cafile=str(cert)) if cert else True
 
-    def start(self, name: str) -> None:
-        """Start the api or the bridge as a real child process."""
+    def start(self, name: str, command: str | None = None) -> None:
+        """Start `customer-chat <command>` (`name` by default: api, bridge, bots) as a child."""
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "bridge.cli", name], env={**os.environ, **self.env}, cwd=ROOT
+            [sys.executable, "-m", "bridge.cli", command or name],
+            env={**os.environ, **self.env},
+            cwd=ROOT,
         )
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:

@@ -1,0 +1,66 @@
+"""The bots process killed with SIGKILL: the assistant answers what was asked meanwhile, once."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Awaitable, Callable
+
+from slixmpp import JID
+
+from tests.conftest import InChat, eventually, report
+from tests.fakes.openai_server import FakeOpenAI
+from tests.stack import Stack
+from tests.xmpp import Seen
+
+StartChat = Callable[..., Awaitable[InChat]]
+QUESTION = "Mein Fahrrad wurde gestohlen, was muss ich tun?"
+AGAIN = "Und wo melde ich den Diebstahl?"
+ANSWER = "Erstatten Sie innerhalb von 48 Stunden Anzeige bei der Polizei. [1]"
+
+
+async def test_the_assistant_answers_a_question_asked_while_the_bots_were_killed(
+    stack: Stack, customer_in_chat: StartChat, llm_server: FakeOpenAI
+) -> None:
+    llm_server.status = 200
+    llm_server.answer_with(ANSWER)
+    customers = [await customer_in_chat(f"Kundin{n}") for n in range(2)]
+    await eventually(lambda: all(_assistant_in(c) for c in customers) or None, timeout=60)
+
+    stack.stop("bots", signal.SIGKILL)
+    for customer in customers:
+        customer.client.say(customer.room, QUESTION)
+    await asyncio.sleep(0.5)  # the supervisor's check interval
+    restarted = time.monotonic()
+    stack.start("bots")
+    await eventually(lambda: all(_answers(c) for c in customers) or None, timeout=90)
+    caught_up = time.monotonic() - restarted
+    for customer in customers:
+        customer.client.say(customer.room, AGAIN)
+    await eventually(lambda: all(len(_answers(c)) == 2 for c in customers) or None, timeout=60)
+    await asyncio.sleep(2)  # a doubled answer would come now
+
+    answers = [len(_answers(c)) for c in customers]
+    line = (
+        f"bots SIGKILLed (assistant): the question asked while they were down was answered "
+        f"{caught_up:.1f} s after the restart in {len(customers)} of {len(customers)} chats; "
+        f"answers per chat for two questions: {answers}"
+    )
+    print(line)
+    report(line)
+    assert answers == [2] * len(customers)
+
+
+def _assistant_in(customer: InChat) -> bool:
+    roster = customer.client.plugin["xep_0045"].get_roster(JID(customer.room)) or []
+    return "Assistant" in roster
+
+
+def _answers(customer: InChat) -> list[Seen]:
+    """The assistant's final answers (the message that names its source) in the chat."""
+    return [
+        seen
+        for seen in customer.client.room_messages
+        if seen.nick == "Assistant" and seen.origin_id.startswith("answer-")
+    ]
