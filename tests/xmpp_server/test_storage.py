@@ -1,0 +1,72 @@
+"""ejabberd's archives in PostgreSQL, apart from the product's database."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import psycopg2
+import pytest
+from sqlalchemy import text
+
+from bridge.settings import Settings
+from bridge.xmpp_server import storage
+from bridge.xmpp_server.storage import StorageError
+from tests.conftest import InChat
+from tests.stack import Stack
+
+
+def archived_bodies(target: storage.SqlStorage, room: str) -> list[str]:
+    """The bodies ejabberd archived for a room, oldest first, read with ejabberd's credentials."""
+    connection = psycopg2.connect(target.url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT txt FROM archive WHERE username = %s AND txt <> '' ORDER BY timestamp",
+                (room,),
+            )
+            return [str(row[0]) for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+async def test_a_rooms_messages_are_archived_in_ejabberds_postgresql(
+    stack: Stack, customer_in_chat: Callable[..., Awaitable[InChat]]
+) -> None:
+    ria = await customer_in_chat("Ria")
+    for body in ("Mein Akku lädt nicht", "Seit gestern", "Können Sie helfen?"):
+        ria.client.say(ria.room, body)
+    await ria.client.wait_for(lambda: ria.own_reflected() == 3)
+
+    target = storage.prepare(stack.settings)  # a second start finds everything in place
+    archived = archived_bodies(target, ria.room)
+    assert archived[-3:] == ["Mein Akku lädt nicht", "Seit gestern", "Können Sie helfen?"]
+    history = await ria.client.history(ria.room)  # MAM answers from that table
+    assert [seen.body for seen in history][-3:] == archived[-3:]
+
+
+def test_ejabberds_tables_are_not_in_the_products_database(stack: Stack) -> None:
+    target = storage.prepare(stack.settings)
+    with stack.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT to_regclass('archive')")).scalar() is None
+        port = conn.execute(text("SHOW port")).scalar()
+    assert int(str(port)) != target.port  # another server: restarting ours never pauses chats
+
+
+def test_a_configured_url_is_used_as_it_is(stack: Stack) -> None:
+    embedded = storage.prepare(stack.settings)
+    configured = stack.settings.model_copy(update={"ejabberd_database_url": embedded.url})
+    assert storage.prepare(configured) == embedded
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://ejabberd:pw@/ejabberd?host=/var/run/postgresql",
+        "postgresql://db.internal:5432/ejabberd",
+        "postgresql://ejabberd:pw@db.internal:5432",
+    ],
+)
+def test_a_url_ejabberd_cannot_use_is_refused_clearly(url: str) -> None:
+    settings = Settings(ejabberd_database_url=url)
+    with pytest.raises(StorageError, match="needs a TCP host, a user and a database"):
+        storage.prepare(settings)
