@@ -69,7 +69,7 @@ def render(settings: Settings) -> Layout:
         render_yaml(settings, layout, program, secret_file, certfiles, storage=storage)
     )
     layout.config.chmod(0o600)
-    _write_ctl_cfg(layout)
+    _write_ctl_cfg(layout, settings.ejabberd_node)
     _hand_to_ejabberd_user(settings.data_dir, layout)
     return layout
 
@@ -123,7 +123,7 @@ def _copy_certificate(settings: Settings, layout: Layout) -> list[Path]:
     return [copy]
 
 
-def _write_ctl_cfg(layout: Layout) -> None:
+def _write_ctl_cfg(layout: Layout, node: str) -> None:
     # The system file points at /etc/ejabberd's config; drop that so ours is used.
     lines = []
     if SYSTEM_CTL_CFG.exists():
@@ -132,7 +132,9 @@ def _write_ctl_cfg(layout: Layout) -> None:
             for line in SYSTEM_CTL_CFG.read_text().splitlines()
             if not line.startswith(("EJABBERD_CONFIG_PATH=", "EJABBERD_PID_PATH="))
         ]
-    lines.append("INET_DIST_INTERFACE=127.0.0.1")
+    if node.endswith("@localhost"):
+        # Nodes of one host talk over loopback only; nodes on several hosts need their network.
+        lines.append("INET_DIST_INTERFACE=127.0.0.1")
     (layout.etc / "ejabberdctl.cfg").write_text("\n".join(lines) + "\n")
     inetrc = Path("/etc/ejabberd/inetrc")
     if inetrc.exists():
