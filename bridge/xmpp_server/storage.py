@@ -113,6 +113,15 @@ def _embedded(data_dir: Path) -> SqlStorage:
     return SqlStorage(TCP_HOST, int(str(url.query["port"])), DATABASE, ROLE, password)
 
 
+def _schema(storage: SqlStorage) -> str:
+    if not SCHEMA.exists():
+        raise StorageError(
+            f"ejabberd's schema {SCHEMA} is missing: install Debian's ejabberd here, or load "
+            f"ejabberd's sql/pg.sql into the database {storage.database} once"
+        )
+    return SCHEMA.read_text()
+
+
 def _load_schema(storage: SqlStorage) -> None:
     """Create ejabberd's tables once, as the user ejabberd connects as (so it owns them)."""
     connection = psycopg2.connect(storage.url)
@@ -123,6 +132,6 @@ def _load_schema(storage: SqlStorage) -> None:
                 cursor.execute("SELECT pg_advisory_xact_lock(7261002)")  # two nodes start together
                 cursor.execute("SELECT to_regclass('archive') IS NOT NULL")
                 if not cursor.fetchone()[0]:  # type: ignore[index]
-                    cursor.execute(SCHEMA.read_text())
+                    cursor.execute(_schema(storage))
     finally:
         connection.close()

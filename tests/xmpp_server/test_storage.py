@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import psycopg2
 import pytest
 from sqlalchemy import text
 
+from bridge.postgres import embedded_url
 from bridge.settings import Settings
 from bridge.xmpp_server import storage
 from bridge.xmpp_server.storage import StorageError
@@ -70,3 +73,14 @@ def test_a_url_ejabberd_cannot_use_is_refused_clearly(url: str) -> None:
     settings = Settings(ejabberd_database_url=url)
     with pytest.raises(StorageError, match="needs a TCP host, a user and a database"):
         storage.prepare(settings)
+
+
+def test_a_missing_ejabberd_schema_file_is_named(
+    stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = f"fresh_{uuid.uuid4().hex[:8]}"
+    embedded_url(stack.settings.data_dir, fresh, server=storage.EMBEDDED, tcp=True)
+    url = storage.prepare(stack.settings).url.rsplit("/", 1)[0] + f"/{fresh}"
+    monkeypatch.setattr(storage, "SCHEMA", tmp_path / "pg.sql")
+    with pytest.raises(StorageError, match=r"pg\.sql is missing: install Debian's ejabberd"):
+        storage.prepare(stack.settings.model_copy(update={"ejabberd_database_url": url}))
