@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -14,7 +16,7 @@ from bridge.postgres import embedded_url
 from bridge.settings import Settings
 from bridge.xmpp_server import storage
 from bridge.xmpp_server.storage import StorageError
-from tests.conftest import InChat
+from tests.conftest import InChat, report
 from tests.stack import Stack
 
 
@@ -84,3 +86,31 @@ def test_a_missing_ejabberd_schema_file_is_named(
     monkeypatch.setattr(storage, "SCHEMA", tmp_path / "pg.sql")
     with pytest.raises(StorageError, match=r"pg\.sql is missing: install Debian's ejabberd"):
         storage.prepare(stack.settings.model_copy(update={"ejabberd_database_url": url}))
+
+
+async def test_rooms_hold_messages_while_ejabberds_database_restarts_and_lose_none(
+    stack: Stack, customer_in_chat: Callable[..., Awaitable[InChat]]
+) -> None:
+    ole = await customer_in_chat("Ole")
+    ole.client.say(ole.room, "vorher")
+    await ole.client.wait_for(lambda: ole.own_reflected() == 1)
+
+    await asyncio.to_thread(storage.stop, stack.settings)
+    during = [f"während {i:02d}" for i in range(10)]
+    for body in during:
+        ole.client.say(ole.room, body)
+    await asyncio.sleep(2)
+    held = ole.own_reflected() - 1
+    started = time.monotonic()
+    await asyncio.to_thread(storage.prepare, stack.settings)  # starts it again, same port
+    await ole.client.wait_for(lambda: ole.own_reflected() == 1 + len(during), timeout=30)
+    report(
+        f"ejabberd's database restarted: {len(during)} sent, {held} reflected while it was down, "
+        f"all reflected {time.monotonic() - started:.1f} s after it was back"
+    )
+    assert held == 0  # a room reflects only what its archive has stored
+    mine = [m for m in ole.client.room_messages if m.nick == ole.name]
+    assert [m.body for m in mine] == ["vorher", *during]
+    assert all(m.stanza_id for m in mine)
+    history = await ole.client.history(ole.room, after=mine[0].stanza_id)
+    assert [seen.body for seen in history] == during
