@@ -119,13 +119,9 @@ def _cluster_join(args: argparse.Namespace) -> None:
 
 
 def _cluster_start(_: argparse.Namespace) -> None:
-    from bridge.xmpp_server.config import render
-    from bridge.xmpp_server.control import Ejabberd
+    from bridge.xmpp_server.cluster import start
 
-    settings = Settings()
-    node = Ejabberd(settings, render(settings))
-    node.start()
-    print("cluster: " + " ".join(node.cluster_nodes()))
+    print("cluster: " + " ".join(start(Settings()).cluster_nodes()))
 
 
 def _cluster_stop(_: argparse.Namespace) -> None:

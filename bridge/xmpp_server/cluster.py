@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bridge.settings import Settings
 from bridge.xmpp_server.config import layout_for, render
-from bridge.xmpp_server.control import Ejabberd
+from bridge.xmpp_server.control import Ejabberd, EjabberdError
 
 
 class ClusterError(RuntimeError):
@@ -31,7 +31,18 @@ def join(settings: Settings, existing: str) -> Ejabberd:
         # join_cluster replaces this node's Mnesia: never throw away a spool with data.
         raise ClusterError(f"{node.layout.spool} is not empty: a joining node starts fresh")
     node.start()
-    node.join_cluster(existing)
+    try:
+        node.join_cluster(existing)
+    except EjabberdError:
+        node.stop()  # not left running on its own, so the next `join` can try again
+        raise
+    return node
+
+
+def start(settings: Settings) -> Ejabberd:
+    """Render this node's config and start it; a member of a cluster rejoins it by itself."""
+    node = Ejabberd(settings, render(settings))
+    node.start()
     return node
 
 

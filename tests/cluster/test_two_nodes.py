@@ -11,12 +11,14 @@ import asyncio
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bridge.xmpp_server.cluster import node_for
 from bridge.xmpp_server.control import Ejabberd
 from tests.conftest import InChat, Person, call, eventually, report
-from tests.stack import ROOT, Stack
+from tests.stack import ROOT, Stack, settings_from
 from tests.xmpp import NS, Client
 
 StartChat = Callable[..., Awaitable[InChat]]
@@ -153,3 +155,16 @@ def test_joining_is_refused_clearly_when_it_would_lose_data_or_makes_no_sense(
     used = cli(node_b_env, "cluster", "join", stack.settings.ejabberd_node)
     assert "is not empty: a joining node starts fresh" in used.stderr
     assert not node_b.is_running()
+
+
+def test_a_node_that_cannot_join_is_not_left_running(
+    stack: Stack, node_b_env: dict[str, str]
+) -> None:
+    env = node_b_env | {
+        "CUSTOMER_CHAT_EJABBERD_NODE": f"cctestc{uuid.uuid4().hex[:8]}@localhost",
+        "CUSTOMER_CHAT_EJABBERD_DIR": str(stack.settings.data_dir / "ejabberd-c"),
+    }
+    failed = cli(env, "cluster", "join", "nobody@localhost")
+    assert failed.returncode != 0
+    assert failed.stderr.startswith("error: ejabberdctl join_cluster:"), failed.stderr
+    assert node_for(settings_from(env)).is_running() is False
