@@ -14,6 +14,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
+import psycopg2
 from slixmpp import JID
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -225,7 +226,7 @@ class ChatEvents:
     async def _listen(self) -> None:
         try:
             self._listener = await asyncio.to_thread(self._open_listener)
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, psycopg2.Error) as error:  # a raw connection raises psycopg2's
             log.warning("cannot LISTEN for chat events: %s", type(error).__name__)
             return
         self._listener_fd = self._listener.fileno()
