@@ -8,7 +8,7 @@ NODE_MODULES := webclient/node_modules/.installed
 .PHONY: install run test test-external-db lint types clean
 
 install: $(INSTALLED) $(NODE_MODULES)
-	@scripts/system-packages.sh ejabberd
+	@scripts/system-packages.sh ejabberd erlang-p1-pgsql
 	@if [ -d .git ]; then $(BIN)/pre-commit install -f >/dev/null; fi
 
 $(INSTALLED): pyproject.toml
@@ -32,7 +32,7 @@ types: $(INSTALLED)
 	$(BIN)/mypy
 
 test: install
-	@scripts/system-packages.sh ejabberd chromium
+	@scripts/system-packages.sh ejabberd erlang-p1-pgsql chromium
 	$(MAKE) lint types
 	$(BIN)/pytest --cov --cov-report=term
 

@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     keys.add_parser("reencrypt", help="move old messages to the newest key").set_defaults(
         handler=_reencrypt
     )
+    _add_cluster_commands(commands)
     users = commands.add_parser("users", help="manage staff accounts").add_subparsers()
     create = users.add_parser("create", help="create a supporter or admin")
     create.add_argument("--email", required=True)
@@ -91,6 +92,52 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.set_defaults(handler=_create_user)
     return parser
+
+
+def _add_cluster_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cluster = commands.add_parser("cluster", help="ejabberd nodes of a cluster").add_subparsers()
+    join = cluster.add_parser("join", help="start this node and join a running node's cluster")
+    join.add_argument("node", help="a running node of the cluster, e.g. customerchat@localhost")
+    join.set_defaults(handler=_cluster_join)
+    for name, handler, text in (
+        ("start", _cluster_start, "start this node again (a member rejoins by itself)"),
+        ("stop", _cluster_stop, "stop this node (the others go on)"),
+        ("nodes", _cluster_nodes, "list the running nodes of this node's cluster"),
+    ):
+        cluster.add_parser(name, help=text).set_defaults(handler=handler)
+
+
+def _cluster_join(args: argparse.Namespace) -> None:
+    from bridge.xmpp_server.cluster import ClusterError, join
+    from bridge.xmpp_server.control import EjabberdError
+
+    try:
+        node = join(Settings(), args.node)
+    except (ClusterError, EjabberdError) as error:
+        raise SystemExit(f"error: {error}") from error
+    print("cluster: " + " ".join(node.cluster_nodes()))
+
+
+def _cluster_start(_: argparse.Namespace) -> None:
+    from bridge.xmpp_server.cluster import start
+
+    print("cluster: " + " ".join(start(Settings()).cluster_nodes()))
+
+
+def _cluster_stop(_: argparse.Namespace) -> None:
+    from bridge.xmpp_server.cluster import node_for
+
+    node_for(Settings()).stop()
+
+
+def _cluster_nodes(_: argparse.Namespace) -> None:
+    from bridge.xmpp_server.cluster import node_for
+    from bridge.xmpp_server.control import EjabberdError
+
+    try:
+        print("\n".join(node_for(Settings()).cluster_nodes()))
+    except EjabberdError as error:
+        raise SystemExit(f"error: {error}") from error
 
 
 def _run(_: argparse.Namespace) -> None:

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     allowed_origins: str = ""
     ejabberdctl: str = "/usr/sbin/ejabberdctl"
     ejabberd_node: str = "customerchat@localhost"
+    # This node's config, spool and logs (default DATA_DIR/ejabberd); a second node
+    # on the same host needs its own.
+    ejabberd_dir: Path | None = None
+    # ejabberd's MAM database (TCP); default: an embedded server of its own beside the
+    # embedded product database, else `<live database>_ejabberd` on the live server.
+    ejabberd_database_url: str | None = None
     demo: bool = True
     bot_enabled: bool = True
     embedder: str = "e5-small-q4"

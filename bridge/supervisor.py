@@ -23,6 +23,7 @@ import httpx
 from bridge import demo, logging_setup, migrate
 from bridge.db import Database, database_url, make_engine
 from bridge.settings import Settings
+from bridge.xmpp_server import storage
 from bridge.xmpp_server.config import render
 from bridge.xmpp_server.control import Ejabberd
 
@@ -133,6 +134,7 @@ def run(settings: Settings) -> None:
         for child in reversed(children.values()):
             child.stop()
         ejabberd.stop()
+        storage.stop(settings)
         if not settings.database_url:
             from bridge.postgres import stop_embedded
 

@@ -4,7 +4,8 @@
 # leaves the decision to the tests (they skip, or fail when REQUIRE_ALL=1).
 set -euo pipefail
 
-declare -A probe=([ejabberd]=/usr/sbin/ejabberdctl [chromium]=/usr/bin/chromium)
+# erlang-p1-pgsql is only "Suggested" by ejabberd: it is the driver of MAM in PostgreSQL.
+declare -A probe=([ejabberd]=/usr/sbin/ejabberdctl [erlang-p1-pgsql]=/usr/share/doc/erlang-p1-pgsql [chromium]=/usr/bin/chromium)
 missing=()
 for package in "$@"; do
   [ -x "${probe[$package]}" ] || missing+=("$package")

@@ -25,6 +25,7 @@ from bridge import migrate
 from bridge.db import Database, database_url, make_engine
 from bridge.settings import Settings
 from bridge.tls import self_signed
+from bridge.xmpp_server import storage
 from bridge.xmpp_server.config import render
 from bridge.xmpp_server.control import Ejabberd
 
@@ -155,6 +156,7 @@ def stop_stack(stack: Stack) -> None:
     for name in list(stack.processes):
         stack.stop(name)
     stack.ejabberd.stop()
+    storage.stop(stack.settings)
     stack.db.engine.dispose()
     if not os.environ.get("CUSTOMER_CHAT_DATABASE_URL"):
         from bridge.postgres import stop_embedded

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bridge import extauth
 from bridge.settings import Settings
+from bridge.xmpp_server.storage import SqlStorage, prepare
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "ejabberd" / "ejabberd.yml.in"
 SYSTEM_CTL_CFG = Path("/etc/ejabberd/ejabberdctl.cfg")
@@ -46,12 +47,13 @@ class Layout:
 
 
 def layout_for(settings: Settings) -> Layout:
-    """The instance's folders inside the data dir."""
-    return Layout((settings.data_dir / "ejabberd").resolve())
+    """The node's folders: `CUSTOMER_CHAT_EJABBERD_DIR`, or `ejabberd/` inside the data dir."""
+    return Layout((settings.ejabberd_dir or settings.data_dir / "ejabberd").resolve())
 
 
 def render(settings: Settings) -> Layout:
-    """Write the config, ejabberdctl.cfg, extauth program and its secret; fix ownership."""
+    """Prepare ejabberd's database; write its config, ejabberdctl.cfg, extauth program, secret."""
+    storage = prepare(settings)
     layout = layout_for(settings)
     for folder in (layout.etc, layout.logs, layout.spool):
         folder.mkdir(parents=True, exist_ok=True)
@@ -63,9 +65,11 @@ def render(settings: Settings) -> Layout:
     secret_file.write_text(settings.extauth_secret)
     secret_file.chmod(0o600)
     certfiles = _copy_certificate(settings, layout)
-    layout.config.write_text(render_yaml(settings, layout, program, secret_file, certfiles))
+    layout.config.write_text(
+        render_yaml(settings, layout, program, secret_file, certfiles, storage=storage)
+    )
     layout.config.chmod(0o600)
-    _write_ctl_cfg(layout)
+    _write_ctl_cfg(layout, settings.ejabberd_node)
     _hand_to_ejabberd_user(settings.data_dir, layout)
     return layout
 
@@ -76,8 +80,10 @@ def render_yaml(
     program: Path,
     secret_file: Path,
     certfiles: list[Path] | None = None,
+    *,
+    storage: SqlStorage,
 ) -> str:
-    """Fill the template with these settings."""
+    """Fill the template with these settings and ejabberd's database."""
     extauth_program = (
         f"/usr/bin/python3 {program} --api {settings.api_url} "
         f"--secret-file {secret_file} --log {layout.logs / 'extauth.log'}"
@@ -97,6 +103,12 @@ def render_yaml(
         "websocket_origins": json.dumps(settings.web_origins),
         "certfiles": json.dumps([str(path) for path in certfiles or []]),
         "tls": "true" if certfiles else "false",
+        # JSON strings are YAML strings: any password is quoted safely.
+        "sql_host": json.dumps(storage.host),
+        "sql_port": storage.port,
+        "sql_database": json.dumps(storage.database),
+        "sql_username": json.dumps(storage.username),
+        "sql_password": json.dumps(storage.password),
     }
     return string.Template(TEMPLATE.read_text()).substitute(values)
 
@@ -111,7 +123,7 @@ def _copy_certificate(settings: Settings, layout: Layout) -> list[Path]:
     return [copy]
 
 
-def _write_ctl_cfg(layout: Layout) -> None:
+def _write_ctl_cfg(layout: Layout, node: str) -> None:
     # The system file points at /etc/ejabberd's config; drop that so ours is used.
     lines = []
     if SYSTEM_CTL_CFG.exists():
@@ -120,7 +132,9 @@ def _write_ctl_cfg(layout: Layout) -> None:
             for line in SYSTEM_CTL_CFG.read_text().splitlines()
             if not line.startswith(("EJABBERD_CONFIG_PATH=", "EJABBERD_PID_PATH="))
         ]
-    lines.append("INET_DIST_INTERFACE=127.0.0.1")
+    if node.endswith("@localhost"):
+        # Nodes of one host talk over loopback only; nodes on several hosts need their network.
+        lines.append("INET_DIST_INTERFACE=127.0.0.1")
     (layout.etc / "ejabberdctl.cfg").write_text("\n".join(lines) + "\n")
     inetrc = Path("/etc/ejabberd/inetrc")
     if inetrc.exists():

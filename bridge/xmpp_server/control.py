@@ -60,6 +60,16 @@ class Ejabberd:
         self.ctl("started", timeout=120)
         log.info("ejabberd node %s started", self.settings.ejabberd_node)
 
+    def cluster_nodes(self) -> list[str]:
+        """The running nodes of this node's cluster (itself included)."""
+        return self.ctl("list_cluster", timeout=20).split()
+
+    def join_cluster(self, node: str) -> None:
+        """Join the cluster of `node`: this node's Mnesia is replaced by a copy of the cluster's."""
+        self.ctl("join_cluster", node, timeout=120)
+        self.ctl("started", timeout=120)  # join_cluster restarts this node's ejabberd
+        log.info("ejabberd node %s joined %s", self.settings.ejabberd_node, node)
+
     def stop(self) -> None:
         """Stop the node and wait until it is down."""
         if not self.is_running():

@@ -144,3 +144,4 @@ async def test_log_catches_up_after_postgres_restarts_mid_chat(
     )
     assert logged == sent + during
     stack.wait_ready()
+    await customer_in_chat("Ina")  # a new chat still gets its room: the event worker lived on

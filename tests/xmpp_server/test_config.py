@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 
 from bridge.settings import Settings
-from bridge.xmpp_server.config import Layout, render_yaml
+from bridge.xmpp_server.config import Layout, layout_for, render_yaml
+from bridge.xmpp_server.storage import SqlStorage
+
+STORAGE = SqlStorage("db.internal", 6543, "chat_ejabberd", "ejabberd", 'pa"ss: w#rd')
 
 
 def test_template_is_filled_completely(tmp_path: Path) -> None:
@@ -16,7 +19,9 @@ def test_template_is_filled_completely(tmp_path: Path) -> None:
         xmpp_port=6222,
         allowed_origins="https://help.example",
     )
-    text = render_yaml(settings, Layout(tmp_path), tmp_path / "extauth.py", tmp_path / "s")
+    text = render_yaml(
+        settings, Layout(tmp_path), tmp_path / "extauth.py", tmp_path / "s", storage=STORAGE
+    )
     assert "${" not in text
     assert '- "help.example"' in text
     assert "port: 6222" in text
@@ -25,3 +30,20 @@ def test_template_is_filled_completely(tmp_path: Path) -> None:
     assert f"websocket_origin: {json.dumps(settings.web_origins)}" in text
     assert f"/usr/bin/python3 {tmp_path / 'extauth.py'} --api {settings.api_url}" in text
     assert "mod_register" not in text  # no registration over XMPP
+
+
+def test_archives_are_kept_in_postgresql_and_the_rest_in_mnesia(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    text = render_yaml(settings, Layout(tmp_path), tmp_path / "x", tmp_path / "s", storage=STORAGE)
+    assert "\ndefault_db: mnesia\n" in text
+    assert "  mod_mam:\n    db_type: sql\n" in text
+    assert 'sql_type: pgsql\nsql_server: "db.internal"\nsql_port: 6543\n' in text
+    assert 'sql_database: "chat_ejabberd"\nsql_username: "ejabberd"\n' in text
+    assert f"sql_password: {json.dumps(STORAGE.password)}\n" in text  # quoted, whatever it holds
+
+
+def test_a_second_node_on_the_same_host_keeps_its_own_folders(tmp_path: Path) -> None:
+    first = layout_for(Settings(data_dir=tmp_path))
+    second = layout_for(Settings(data_dir=tmp_path, ejabberd_dir=tmp_path / "node2"))
+    assert first.root == tmp_path.resolve() / "ejabberd"
+    assert second.spool == tmp_path.resolve() / "node2" / "spool"

@@ -1,0 +1,39 @@
+"""Fixtures: a second ejabberd node joined to the test stack's node, and the bots."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from bridge.xmpp_server.cluster import join
+from bridge.xmpp_server.control import Ejabberd
+from tests.stack import Stack, free_port, settings_from
+from tests.suggestions.conftest import suggesting
+
+__all__ = [
+    "suggesting"
+]  # the stack with a trained model and the bots, shared with tests/suggestions
+
+
+@pytest.fixture(scope="module")
+def node_b_env(stack: Stack) -> dict[str, str]:
+    """The stack's settings for node B: its own node name, folder and ports."""
+    return {
+        **stack.env,
+        "CUSTOMER_CHAT_EJABBERD_NODE": f"cctestb{uuid.uuid4().hex[:8]}@localhost",
+        "CUSTOMER_CHAT_EJABBERD_DIR": str(stack.settings.data_dir / "ejabberd-b"),
+        "CUSTOMER_CHAT_XMPP_PORT": str(free_port()),
+        "CUSTOMER_CHAT_XMPP_HTTP_PORT": str(free_port()),
+        "CUSTOMER_CHAT_XMPP_COMPONENT_PORT": str(free_port()),
+        "CUSTOMER_CHAT_XMPP_ADMIN_PORT": str(free_port()),
+    }
+
+
+@pytest.fixture(scope="module")
+def node_b(stack: Stack, node_b_env: dict[str, str]) -> Iterator[Ejabberd]:
+    """Node B, joined to the stack's node A: same data dir and MAM database."""
+    node = join(settings_from(node_b_env), stack.settings.ejabberd_node)
+    yield node
+    node.stop()
