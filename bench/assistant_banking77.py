@@ -40,7 +40,8 @@ from bench.suggestions_banking77 import ANSWERS, rows
 from bots.assistant import calibrate
 from bots.assistant.calibrate import OUT_OF_SCOPE
 from bots.assistant.command import learn_questions
-from bots.assistant.evaluation import Labelled, judged, percentile, run
+from bots.assistant.confidence import Calibration
+from bots.assistant.evaluation import Labelled, Outcome, judged, percentile, run
 from bots.assistant.service import respond
 from bots.embedding import E5Embedder, Embedder, Role, Vectors
 from bots.knowledge.command import import_all
@@ -56,6 +57,7 @@ HELD_OUT = 20
 VALIDATION = 0.2
 CACHE = Path("/tmp/assistant-cache")  # noqa: S108 (a cache of public data, not secrets)
 LATENCY_QUESTIONS = 300
+TRADE_OFF = (0.75, 0.81, 0.85, 0.9)  # out-of-scope shares handed over, for comparisons
 
 
 class CachedEmbedder:
@@ -191,10 +193,21 @@ def _run(
     )
     tested = db.run_sync(run, cached, testing, calibration)
     print("test:       " + calibrate.figures([(o.judged, o.handed_off) for o in tested]).line())
+    _trade_off(calibration, on_validation, tested)
     best_right = sum(o.judged.right for o in tested) / sum(o.judged.in_scope for o in tested)
     print(f"test, in scope, best article right before any handover: {100 * best_right:.1f}%")
     print(f"threshold {calibration.threshold:.4f} (probability that the best article is right)")
     _latency(db, model, settings, testing)
+
+
+def _trade_off(
+    calibration: Calibration, validation: list[calibrate.Judged], tested: list[Outcome]
+) -> None:
+    """Test figures at other out-of-scope targets, each threshold chosen on validation."""
+    for target in TRADE_OFF:
+        moved = calibrate.with_threshold(calibration, validation, target)
+        handed = [(o.judged, moved.probability(o.judged.found) < moved.threshold) for o in tested]
+        print(f"  at {100 * target:.0f}% on validation, test: {calibrate.figures(handed).line()}")
 
 
 def _latency(db: Database, model: Embedder, settings: Settings, testing: list[Labelled]) -> None:

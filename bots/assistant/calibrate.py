@@ -59,12 +59,13 @@ def fit(judged: Sequence[Judged], *, oos_target: float = OOS_TARGET, name: str =
         threshold=0.5,
         measured_on=name,
     )
-    return _with_threshold(unfitted, judged, oos_target)
+    return with_threshold(unfitted, judged, oos_target)
 
 
-def _with_threshold(
+def with_threshold(
     calibration: Calibration, judged: Sequence[Judged], oos_target: float
 ) -> Calibration:
+    """The calibration with the threshold that hands over `oos_target` of the out-of-scope."""
     oos = sorted(calibration.probability(item.found) for item in judged if not item.in_scope)
     if not oos:
         return calibration
