@@ -12,6 +12,7 @@ import statistics
 from dataclasses import dataclass
 
 from bench.load.fleet import Connected, bare_fleet, connect, product_fleet
+from bench.load.idle import CONCURRENCY, IdleResult, idle_connections
 from bench.load.logwatch import LogWatch
 from bench.load.phase import Recorder, Result, run_phase
 from bench.load.procs import pin_self
@@ -150,6 +151,17 @@ def _report(args: argparse.Namespace, rounds: list[Round]) -> None:
           + ", ".join(f"{name} {value:.0f}" for name, value in moderate.items()))  # fmt: skip
 
 
+def _report_idle(idle: IdleResult) -> None:
+    if idle.timed:
+        rate = idle.logins_per_second
+        _target(f"extauth logins/s ({idle.timed} fresh customers, {CONCURRENCY} at a time)",
+                f"{rate:.0f}", rate >= 200, "≥ 200")  # fmt: skip
+    before, after = idle.rss_before / 2**20, idle.rss_after / 2**20
+    print(f"  idle customer connections on one node: {idle.connected} connected, "
+          f"{idle.failed} refused; ejabberd RSS {before:.0f} -> {after:.0f} MiB: "
+          f"{idle.kib_per_connection:.1f} KiB per connection")  # fmt: skip
+
+
 def _seconds(value: float | None) -> str:
     return "not measured" if value is None else f"{value:.2f} s"
 
@@ -162,8 +174,13 @@ async def _main(args: argparse.Namespace) -> None:
     systems = start_systems(tls=not args.no_tls, server_cpus=args.server_cpus)
     try:
         pin_self(args.generator_cpus)
+        await systems.quiet()  # the bots load their model first
         rounds = await _measure(args, systems)
         _report(args, rounds)
+        if args.idle:
+            beam = systems.product_pieces[0].pid
+            _report_idle(await idle_connections(systems.stack, beam, systems.tls, args.idle,
+                                                args.logins))  # fmt: skip
     finally:
         systems.stop()
 

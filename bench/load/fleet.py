@@ -25,6 +25,7 @@ ROOM_OPTIONS = {"persistent": "true", "members_only": "true", "anonymous": "fals
                 "mam": "true", "public": "false"}  # fmt: skip
 """Options of a chat's room, as the bridge configures it."""
 JOIN_ATTEMPTS = 20
+API_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,15 @@ async def product_fleet(stack: Stack, rooms: int, per_supporter: int) -> Fleet:
             login.raise_for_status()
             staff_tokens.append(login.json()["token"])
             supporters.append(Account(f"{username}@{domain}", password, settings.xmpp_host, port))
-        opened = await asyncio.gather(
-            *(_open_chat(api, number, staff_tokens[supporter_of(number, per_supporter)])
-              for number in range(rooms))
-        )  # fmt: skip
+        gate = asyncio.Semaphore(API_CONCURRENCY)
+
+        async def open_chat(number: int) -> tuple[str, str, str]:
+            async with gate:
+                return await _open_chat(
+                    api, number, staff_tokens[supporter_of(number, per_supporter)]
+                )
+
+        opened = await asyncio.gather(*(open_chat(number) for number in range(rooms)))
     fleet = [
         Room(
             room,
@@ -89,7 +95,10 @@ async def _open_chat(api: httpx.AsyncClient, number: int, staff_token: str) -> t
     guest.raise_for_status()
     session = guest.json()
     customer = {"Authorization": f"Bearer {session['token']}"}
-    chat = (await api.post("/api/chats", json={"subject": "load"}, headers=customer)).json()
+    opened = await api.post("/api/chats", json={"subject": "load"}, headers=customer)
+    if not opened.is_success:
+        raise RuntimeError(f"POST /api/chats: HTTP {opened.status_code} {opened.text[:200]}")
+    chat = opened.json()
     taken = await api.post(
         f"/api/chats/{chat['id']}/take", headers={"Authorization": f"Bearer {staff_token}"}
     )

@@ -104,6 +104,11 @@ class Client:
         self._counter = 0
         self.closed = asyncio.Event()
 
+    @property
+    def online(self) -> bool:
+        """Logged in, and the server has not closed the stream since."""
+        return self._pump is not None and not self.closed.is_set()
+
     async def login(self, resource: str = "load") -> None:
         """Connect, secure the stream if offered, authenticate, bind and send presence."""
         self._reader, self._writer = await asyncio.open_connection(
