@@ -33,21 +33,25 @@ def _parser() -> argparse.ArgumentParser:
     add("--rooms-per-supporter", type=int, default=10)
     add("--rounds", type=int, default=3, help="ceiling/product alternations")
     add("--seconds", type=float, default=3.0, help="length of one load phase")
-    add("--start-rate", type=float, default=100.0, help="first offered rate, msg/s")
-    add("--factor", type=float, default=1.5, help="step between offered rates")
+    add("--start-rate", type=float, default=25.0, help="first offered rate, msg/s")
+    add("--factor", type=float, default=2.0, help="step between offered rates")
     add("--cap", type=float, default=20000.0, help="highest offered rate tried")
+    add("--floor", type=float, default=2.0, help="lowest offered rate tried")
     add("--p99-bound", type=float, default=100.0, help="ms; a sustained rate stays under it")
-    add("--moderate", type=float, default=100.0, help="offered msg/s of the moderate phase")
+    add("--moderate", type=float, default=50.0, help="offered msg/s of the moderate phase")
     add("--idle", type=int, default=10000, help="idle customer connections to open")
     add("--logins", type=int, default=2000, help="of which timed as the login rate")
     add("--server-cpus", default="0", help="cores for ejabberd, PostgreSQL and the product")
     add("--generator-cpus", default="1", help="cores for this load generator")
     add("--no-tls", action="store_true", help="plain c2s instead of STARTTLS on both systems")
+    add("--no-bots", action="store_true", help="the product without its bots (what they cost)")
     return parser
 
 
 def _positive(args: argparse.Namespace) -> None:
-    for name in ("rooms", "rooms_per_supporter", "rounds", "seconds", "start_rate", "moderate"):
+    numbers = ("rooms", "rooms_per_supporter", "rounds", "seconds", "start_rate", "moderate",
+               "floor")  # fmt: skip
+    for name in numbers:
         if getattr(args, name) <= 0:
             raise SystemExit(f"--{name.replace('_', '-')} must be positive")
     if args.factor <= 1:
@@ -101,16 +105,19 @@ async def _measure(args: argparse.Namespace, systems: Systems) -> list[Round]:
     await on_ceiling(args.moderate)  # warm-up: rooms, sessions and the model are loaded
     await on_product(args.moderate)
     rounds = []
-    start = args.start_rate
+    starts = {"ceiling": args.start_rate, "product": args.start_rate}
+    limits = {"factor": args.factor, "cap": args.cap, "floor": args.floor,
+              "bound_ms": args.p99_bound}  # fmt: skip
     for number in range(args.rounds):
         print(f"round {number + 1}")
-        options = {"factor": args.factor, "cap": args.cap, "bound_ms": args.p99_bound}
-        best_ceiling = await maximum(on_ceiling, start, **options)
-        best_product = await maximum(on_product, start, **options)
+        best_ceiling = await maximum(on_ceiling, starts["ceiling"], **limits)
+        best_product = await maximum(on_product, starts["product"], **limits)
         moderate = await on_ceiling(args.moderate), await on_product(args.moderate)
         rounds.append(Round(best_ceiling, best_product, *moderate))
-        if best_product is not None:
-            start = max(args.start_rate, best_product.offered_rate / args.factor**2)
+        # Later rounds start a step below the last maximum: fewer phases, same search.
+        for name, best in (("ceiling", best_ceiling), ("product", best_product)):
+            if best is not None:
+                starts[name] = max(args.floor, best.offered_rate / args.factor)
     await _close(product, ceiling)
     return rounds
 
@@ -171,13 +178,16 @@ def _target(name: str, value: str, met: bool, goal: str) -> None:
 
 
 async def _main(args: argparse.Namespace) -> None:
-    systems = start_systems(tls=not args.no_tls, server_cpus=args.server_cpus)
+    systems = start_systems(
+        tls=not args.no_tls, server_cpus=args.server_cpus, bots=not args.no_bots
+    )
     try:
         pin_self(args.generator_cpus)
         await systems.quiet()  # the bots load their model first
         rounds = await _measure(args, systems)
         _report(args, rounds)
         if args.idle:
+            await systems.quiet()
             beam = systems.product_pieces[0].pid
             _report_idle(await idle_connections(systems.stack, beam, systems.tls, args.idle,
                                                 args.logins))  # fmt: skip

@@ -1,4 +1,4 @@
-"""Find the maximum sustained rate: step the offered rate up, then narrow it down."""
+"""Find the maximum sustained rate: step the offered rate up (or down), then narrow it down."""
 
 from __future__ import annotations
 
@@ -11,28 +11,48 @@ RunAt = Callable[[float], Awaitable[Result]]
 
 
 async def maximum(
-    run_at: RunAt, start: float, *, factor: float, cap: float, bound_ms: float, refine: int = 2
+    run_at: RunAt,
+    start: float,
+    *,
+    factor: float,
+    cap: float,
+    floor: float,
+    bound_ms: float,
+    refine: int = 3,
 ) -> Result | None:
-    """The best sustained phase: up by `factor` until one fails, then `refine` bisections.
+    """The best sustained phase, or None when not even `floor` msg/s is sustained.
 
-    Returns None when even `start` is not sustained.
+    From `start`, the rate goes up by `factor` until a phase fails (or down until
+    one holds), then `refine` bisections between the last good and first bad rate.
+    A failed phase is tried once more before it counts: on a shared machine another
+    user's burst can spoil one phase's p99.
     """
-    best: Result | None = None
-    rate = start
-    failed: float | None = None
-    while rate <= cap:
+
+    async def attempt(rate: float) -> Result:
         result = await run_at(rate)
-        if not result.sustained(bound_ms):
+        return result if result.sustained(bound_ms) else await run_at(rate)
+
+    best: Result | None = None
+    failed: float | None = None
+    rate = start
+    while floor <= rate <= cap:
+        result = await attempt(rate)
+        if result.sustained(bound_ms):
+            best = result
+            if failed is not None:
+                break  # came down to a rate that holds
+            rate *= factor
+        else:
             failed = rate
-            break
-        best = result
-        rate *= factor
+            if best is not None:
+                break  # went up to a rate that does not hold
+            rate /= factor
     if best is None or failed is None:
         return best
     low, high = best.offered_rate, failed
     for _ in range(refine):
         middle = math.sqrt(low * high)
-        result = await run_at(middle)
+        result = await attempt(middle)
         if result.sustained(bound_ms):
             best, low = result, middle
         else:

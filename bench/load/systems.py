@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import ssl
 import stat
 import tempfile
@@ -30,7 +31,7 @@ exec setpriv --reuid=ejabberd --regid=ejabberd --init-groups \\
     env HOME=/var/lib/ejabberd /usr/sbin/ejabberdctl "$@"
 """
 QUIET_SHARE = 0.05
-QUIET_WAIT_SECONDS = 60.0
+QUIET_WAIT_SECONDS = 30.0
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Systems:
 
     stack: Stack
     ceiling: Ceiling
+    work: Path  # the ejabberdctl wrapper and the training archive
     product_pieces: list[Piece] = field(default_factory=list)
     ceiling_pieces: list[Piece] = field(default_factory=list)
 
@@ -70,23 +72,31 @@ class Systems:
         """Stop both systems and remove their files."""
         self.ceiling.stop()
         stop_stack(self.stack)
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
-def start_systems(*, tls: bool, server_cpus: str) -> Systems:
-    """Start the product (with the bots) and the ceiling, and pin their processes."""
+def start_systems(*, tls: bool, server_cpus: str, bots: bool = True) -> Systems:
+    """Start the product (with the bots unless told) and the ceiling, and pin their processes."""
+    work = Path(tempfile.mkdtemp(prefix="customer-chat-bench-"))
+    work.chmod(0o755)
     if os.geteuid() == 0:
-        os.environ["CUSTOMER_CHAT_EJABBERDCTL"] = str(_ctl_wrapper())
-    stack = start_stack(tls=tls)
+        os.environ["CUSTOMER_CHAT_EJABBERDCTL"] = str(_ctl_wrapper(work))
     try:
-        archive = Path(tempfile.mkdtemp()) / "chats.jsonl"
-        write_archive(archive)
-        run_cli(stack, "suggestions", "train", "--import", str(archive))
-        stack.start("bots")
+        stack = start_stack(tls=tls)
+    except BaseException:
+        shutil.rmtree(work)
+        raise
+    try:
+        if bots:
+            write_archive(work / "chats.jsonl")
+            run_cli(stack, "suggestions", "train", "--import", str(work / "chats.jsonl"))
+            stack.start("bots")
         ceiling = start_ceiling(stack.settings)
     except BaseException:
         stop_stack(stack)
+        shutil.rmtree(work)
         raise
-    systems = Systems(stack, ceiling)
+    systems = Systems(stack, ceiling, work)
     systems.product_pieces = [
         Piece("ejabberd", find_beam(stack.settings.ejabberd_node)),
         *(Piece(name, process.pid) for name, process in stack.processes.items()),
@@ -99,9 +109,8 @@ def start_systems(*, tls: bool, server_cpus: str) -> Systems:
     return systems
 
 
-def _ctl_wrapper() -> Path:
-    path = Path(tempfile.mkdtemp(prefix="customer-chat-bench-")) / "ejabberdctl"
+def _ctl_wrapper(folder: Path) -> Path:
+    path = folder / "ejabberdctl"
     path.write_text(WRAPPER.format(files=OPEN_FILES))
     path.chmod(stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
-    path.parent.chmod(0o755)
     return path
