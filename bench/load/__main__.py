@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.load.fleet import Connected, bare_fleet, connect, product_fleet
 from bench.load.idle import CONCURRENCY, IdleResult, idle_connections
@@ -177,7 +179,18 @@ def _target(name: str, value: str, met: bool, goal: str) -> None:
     print(f"  {name}: {value} (target {goal}: {'met' if met else 'NOT met'})")
 
 
+def _machine() -> str:
+    model = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        "unknown CPU",
+    )  # fmt: skip
+    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    return f"machine: {os.cpu_count()} cores, {model}; load average {load}"
+
+
 async def _main(args: argparse.Namespace) -> None:
+    print(_machine())
     systems = start_systems(
         tls=not args.no_tls, server_cpus=args.server_cpus, bots=not args.no_bots
     )
