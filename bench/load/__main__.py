@@ -155,9 +155,14 @@ def _report(args: argparse.Namespace, rounds: list[Round]) -> None:
         for r in rounds
     )  # fmt: skip
     _target("generator CPU (busiest phase)", f"{cpu:.0%}", cpu < GENERATOR_CPU_LIMIT, "< 70%")
-    moderate = rounds[-1].product_moderate.cpu_us_per_message
-    print("  CPU per message at the moderate rate (µs): "
-          + ", ".join(f"{name} {value:.0f}" for name, value in moderate.items()))  # fmt: skip
+    if pairs:
+        ceiling, product = pairs[-1]
+        print("  CPU per message at the maximum (µs): ceiling "
+              + _cpu(ceiling) + "; product " + _cpu(product))  # fmt: skip
+
+
+def _cpu(result: Result) -> str:
+    return ", ".join(f"{name} {value:.0f}" for name, value in result.cpu_us_per_message.items())
 
 
 def _report_idle(idle: IdleResult) -> None:
