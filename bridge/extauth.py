@@ -48,21 +48,18 @@ class Forwarder:
             body["password"] = parts[3]
         return self._ask(body)
 
-    def _ask(self, body: dict[str, str]) -> bool:
+    def _ask(self, body: dict[str, str], *, retry: bool = True) -> bool:
         data = json.dumps(body).encode()
         headers = {"Content-Type": "application/json", "X-Extauth-Secret": self.secret}
-        # The api closes idle kept-alive connections: a failure on a reused one gets one retry.
-        for attempt in (1, 2):
-            reused = self._connection is not None
-            try:
-                return self._post(data, headers)
-            except (OSError, http.client.HTTPException, ValueError) as error:
-                self.close()
-                if reused and attempt == 1:
-                    continue
-                log.error("api unreachable for %s: %s", body["command"], type(error).__name__)
-                return False
-        return False
+        reused = self._connection is not None
+        try:
+            return self._post(data, headers)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            self.close()
+            if reused and retry:  # the api closes idle kept-alive connections: try a new one
+                return self._ask(body, retry=False)
+            log.error("api unreachable for %s: %s", body["command"], type(error).__name__)
+            return False
 
     def _post(self, data: bytes, headers: dict[str, str]) -> bool:
         if self._connection is None:
