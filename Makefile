@@ -36,6 +36,12 @@ test: install
 	$(MAKE) lint types
 	$(BIN)/pytest --cov --cov-report=term
 
+# The load benchmark against a bare-ejabberd ceiling (about 10 minutes, not part of `make test`);
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--rooms 20 --rounds 1 --idle 500".
+.PHONY: bench
+bench: install
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
+
 # The same suite against a server given only by CUSTOMER_CHAT_DATABASE_URL.
 test-external-db: install
 	scripts/test-external-db.sh

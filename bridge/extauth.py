@@ -9,13 +9,13 @@ big-endian length and `command:user:server[:password]`; each answer is
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import logging
 import ssl
 import struct
 import sys
-import urllib.error
-import urllib.request
+import urllib.parse
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,7 +23,11 @@ log = logging.getLogger("extauth")
 
 
 class Forwarder:
-    """Asks the api's `/internal/extauth` endpoint, presenting the shared secret."""
+    """Asks the api's `/internal/extauth` endpoint, presenting the shared secret.
+
+    One kept-alive connection serves every question: a new TCP (and TLS)
+    connection per login would cost more than the api's answer itself.
+    """
 
     def __init__(
         self, api_url: str, secret: str, timeout: float = 10.0, ca_file: Path | None = None
@@ -32,6 +36,7 @@ class Forwarder:
         self.secret = secret
         self.timeout = timeout
         self.tls = ssl.create_default_context(cafile=ca_file) if ca_file else None
+        self._connection: http.client.HTTPConnection | None = None
 
     def decide(self, request: str) -> bool:
         """Answer one protocol request; anything unclear is a no."""
@@ -43,20 +48,39 @@ class Forwarder:
             body["password"] = parts[3]
         return self._ask(body)
 
-    def _ask(self, body: dict[str, str]) -> bool:
-        req = urllib.request.Request(  # noqa: S310 - the URL is the local api from our config
-            self.url,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "X-Extauth-Secret": self.secret},
-        )
+    def _ask(self, body: dict[str, str], *, retry: bool = True) -> bool:
+        data = json.dumps(body).encode()
+        headers = {"Content-Type": "application/json", "X-Extauth-Secret": self.secret}
+        reused = self._connection is not None
         try:
-            with urllib.request.urlopen(  # noqa: S310
-                req, timeout=self.timeout, context=self.tls
-            ) as answer:
-                return bool(json.load(answer).get("ok"))
-        except (urllib.error.URLError, OSError, ValueError) as error:
+            return self._post(data, headers)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            self.close()
+            if reused and retry:  # the api closes idle kept-alive connections: try a new one
+                return self._ask(body, retry=False)
             log.error("api unreachable for %s: %s", body["command"], type(error).__name__)
             return False
+
+    def _post(self, data: bytes, headers: dict[str, str]) -> bool:
+        if self._connection is None:
+            self._connection = self._connect()
+        parts = urllib.parse.urlsplit(self.url)
+        self._connection.request("POST", parts.path, body=data, headers=headers)
+        answer = self._connection.getresponse()
+        payload = answer.read()
+        return answer.status == 200 and bool(json.loads(payload).get("ok"))
+
+    def _connect(self) -> http.client.HTTPConnection:
+        parts = urllib.parse.urlsplit(self.url)
+        if parts.scheme == "https":
+            return http.client.HTTPSConnection(parts.netloc, timeout=self.timeout, context=self.tls)
+        return http.client.HTTPConnection(parts.netloc, timeout=self.timeout)
+
+    def close(self) -> None:
+        """Close the connection to the api."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def serve(forwarder: Forwarder, stdin: BinaryIO, stdout: BinaryIO) -> None:
@@ -87,7 +111,10 @@ def run(args: argparse.Namespace) -> None:
             filename=args.log, level=logging.WARNING, format="%(asctime)s %(message)s"
         )
     forwarder = Forwarder(args.api, args.secret_file.read_text().strip(), ca_file=args.ca_file)
-    serve(forwarder, sys.stdin.buffer, sys.stdout.buffer)
+    try:
+        serve(forwarder, sys.stdin.buffer, sys.stdout.buffer)
+    finally:
+        forwarder.close()
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""The load benchmark: the product against a bare-ejabberd ceiling, by a raw XMPP generator."""
