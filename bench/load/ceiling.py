@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from bridge.settings import Settings
+from bridge.xmpp_server import storage
 from bridge.xmpp_server.config import Layout, render
 from bridge.xmpp_server.control import Ejabberd
 from tests.stack import free_port
@@ -39,8 +40,9 @@ class Ceiling:
         return f"http://127.0.0.1:{self.settings.xmpp_admin_port}/api"
 
     def stop(self) -> None:
-        """Stop the node and remove its files."""
+        """Stop the node and its archive's database, and remove its files."""
         self.ejabberd.stop()
+        storage.stop(self.settings)
         shutil.rmtree(self.settings.data_dir, ignore_errors=True)
 
 

@@ -21,6 +21,7 @@ from bench.load.phase import Recorder, Result, run_phase
 from bench.load.procs import Meter, Piece, find_beam
 from bench.load.search import maximum
 from bridge.xmpp_server.config import Layout, render_yaml
+from bridge.xmpp_server.storage import SqlStorage
 from tests.stack import Stack
 
 RATE = 20.0
@@ -88,8 +89,9 @@ async def test_the_bare_ceiling_carries_the_same_load(stack: Stack, ceiling: Cei
 def test_the_ceiling_is_the_products_config_without_the_product(
     stack: Stack, tmp_path: Path
 ) -> None:
+    archive = SqlStorage("127.0.0.1", 5432, "ejabberd", "ejabberd", "secret")
     rendered = render_yaml(
-        stack.settings, Layout(tmp_path), tmp_path / "extauth.py", tmp_path / "s"
+        stack.settings, Layout(tmp_path), tmp_path / "extauth.py", tmp_path / "s", storage=archive
     )
     product = yaml.safe_load(rendered)
     bare = yaml.safe_load(bare_config(rendered))
