@@ -16,6 +16,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,24 @@ class RoomState:
     turns: deque[Turn] = field(default_factory=lambda: deque(maxlen=CONTEXT_TURNS))
     # The latest offer for a supporter not in the room yet: sent when they come in.
     waiting: tuple[str, offers.Offer] | None = None
+    # Customer questions seen, and one suggestion run at a time (`for_latest`).
+    asked: int = 0
+    suggesting: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def for_latest(self, run: Callable[[], Awaitable[None]]) -> bool:
+        """Run for the room's latest question, one run at a time; False if a newer one came.
+
+        A question followed by another before its run starts is skipped, as the
+        supporter answers the latest one: under load the work stays bounded by
+        the rooms, not by the messages.
+        """
+        self.asked += 1
+        mine = self.asked
+        async with self.suggesting:
+            if self.asked != mine:
+                return False
+            await run()
+            return True
 
 
 class SuggestBot(RoomBot[RoomState]):
@@ -116,7 +135,18 @@ class SuggestBot(RoomBot[RoomState]):
     async def _suggest(
         self, room: str, state: RoomState, question: str, context: tuple[Turn, ...]
     ) -> None:
+        """Offer replies to the room's latest question (`RoomState.for_latest`)."""
         started = time.perf_counter()
+        await state.for_latest(lambda: self._offer_replies(room, state, question, context, started))
+
+    async def _offer_replies(
+        self,
+        room: str,
+        state: RoomState,
+        question: str,
+        context: tuple[Turn, ...],
+        started: float,
+    ) -> None:
         model = await self.model.ready(MODEL_WAIT_SECONDS)  # just started: the model loads
         if model is None:
             return  # no model trained yet

@@ -6,6 +6,7 @@ command, and the real bots process serves it.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -269,3 +270,28 @@ async def test_a_question_asked_while_waiting_gets_suggestions_when_the_chat_is_
     await sam.join(ria.room, "Sam")  # maybe before suggest@ is in, maybe after
     await sam.wait_for(lambda: _offers(sam, ria.room), timeout=30)
     assert _offers(sam, ria.room)[0]["body"].splitlines()[0] == f"1) {BATTERY}"
+
+
+async def test_a_burst_of_questions_in_one_room_is_suggested_for_its_latest_only() -> None:
+    from bots.suggestions.bot import RoomState
+
+    state = RoomState(uuid.uuid4(), uuid.uuid4())
+    release = asyncio.Event()
+    runs: list[str] = []
+
+    def suggesting(question: str) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            runs.append(question)
+            if question == "first":
+                await release.wait()  # the model still works on the first question
+
+        return run
+
+    first = asyncio.create_task(state.for_latest(suggesting("first")))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(state.for_latest(suggesting("second")))
+    third = asyncio.create_task(state.for_latest(suggesting("third")))
+    await asyncio.sleep(0)
+    release.set()
+    assert list(await asyncio.gather(first, second, third)) == [True, False, True]
+    assert runs == ["first", "third"]
