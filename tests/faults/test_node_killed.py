@@ -23,7 +23,7 @@ from tests.conftest import Person, call, open_chat, report
 from tests.faults.conftest import Connect, StartChat, offered_to_supporters
 from tests.faults.failover import FailoverClient
 from tests.faults.load import Load, Log, Pair, Side
-from tests.stack import Stack
+from tests.stack import Stack, run_cli
 
 __all__ = ["node_b", "node_b_env"]  # node B joined to the stack's node, from tests/cluster
 
@@ -61,12 +61,13 @@ async def test_clients_of_a_killed_node_come_back_through_the_other_and_nothing_
         await _open_pair(stack, login, make_guest, make_supporter, number, ports, [b, a])
         for number, ports in enumerate(customers_ports)
     ]
-    on_b = [
+    clients = [
         client
         for pair in pairs
         for client in (pair.customer.client, pair.supporter.client)
-        if isinstance(client, FailoverClient) and client.port == b
+        if isinstance(client, FailoverClient)
     ]
+    on_b = [client for client in clients if client.port == b]
     waiting = await customer_in_chat("Wanda", "Licht flackert")
     load, log = Load(pairs, "node"), Log(stack)
 
@@ -74,7 +75,8 @@ async def test_clients_of_a_killed_node_come_back_through_the_other_and_nothing_
     await asyncio.sleep(3)
     os.kill(_beam_pid(node_b.settings.ejabberd_node), signal.SIGKILL)
     await asyncio.wait_for(asyncio.gather(*(_back(client) for client in on_b)), 60)
-    nodes_after_kill = await asyncio.to_thread(stack.ejabberd.cluster_nodes)
+    listed = await asyncio.to_thread(run_cli, stack, "cluster", "nodes")
+    nodes_after_kill = listed.stdout.split()
     await asyncio.sleep(4)
     await load.stop()
     await load.delivered()
@@ -84,12 +86,14 @@ async def test_clients_of_a_killed_node_come_back_through_the_other_and_nothing_
     rejoined = await asyncio.to_thread(cluster.start, node_b.settings)
 
     failovers = [client.failovers[0] for client in on_b]
+    stayed = [client for client in clients if client not in on_b and not client.gone.is_set()]
     line = counts.line(
         "ejabberd node SIGKILLed",
         f"{len(on_b)} clients on it back through the other node in "
         f"{max(f.seconds for f in failovers):.1f} s at most, "
         f"{sum(f.caught_up for f in failovers)} messages caught up from the archive, "
-        f"{sum(f.resent for f in failovers)} sent again; log complete {lag:.1f} s after the "
+        f"{sum(f.resent for f in failovers)} sent again; {len(stayed)} clients on the other "
+        f"node stayed connected; log complete {lag:.1f} s after the "
         f"sending stopped; cluster after the kill: {nodes_after_kill}; "
         f"waiting chat still offered: {offered!r}",
     )
@@ -98,6 +102,7 @@ async def test_clients_of_a_killed_node_come_back_through_the_other_and_nothing_
     assert len(on_b) == 4
     assert nodes_after_kill == [stack.settings.ejabberd_node]
     assert all(client.port == a for client in on_b)
+    assert len(stayed) == len(clients) - len(on_b)
     assert counts.reflected == counts.received == counts.logged == counts.sent
     assert (counts.lost, counts.duplicated, counts.out_of_order) == (0, 0, 0)
     both = {stack.settings.ejabberd_node, node_b.settings.ejabberd_node}
