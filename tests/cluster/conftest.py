@@ -20,10 +20,12 @@ __all__ = [
 @pytest.fixture(scope="module")
 def node_b_env(stack: Stack) -> dict[str, str]:
     """The stack's settings for node B: its own node name, folder and ports."""
+    name = f"cctestb{uuid.uuid4().hex[:8]}"
     return {
         **stack.env,
-        "CUSTOMER_CHAT_EJABBERD_NODE": f"cctestb{uuid.uuid4().hex[:8]}@localhost",
-        "CUSTOMER_CHAT_EJABBERD_DIR": str(stack.settings.data_dir / "ejabberd-b"),
+        "CUSTOMER_CHAT_EJABBERD_NODE": f"{name}@localhost",
+        # A folder per node: another module's node B, stopped, keeps its spool.
+        "CUSTOMER_CHAT_EJABBERD_DIR": str(stack.settings.data_dir / name),
         "CUSTOMER_CHAT_XMPP_PORT": str(free_port()),
         "CUSTOMER_CHAT_XMPP_HTTP_PORT": str(free_port()),
         "CUSTOMER_CHAT_XMPP_COMPONENT_PORT": str(free_port()),
