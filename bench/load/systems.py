@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.load.ceiling import Ceiling, start_ceiling
 from bench.load.procs import Meter, Piece, cpu_seconds, find_beam, pin, postmaster
+from bridge.xmpp_server.storage import EMBEDDED
 from tests.stack import Stack, run_cli, start_stack, stop_stack
 from tests.suggestions.archive import write_archive
 
@@ -75,8 +76,14 @@ class Systems:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def start_systems(*, tls: bool, server_cpus: str, bots: bool = True) -> Systems:
-    """Start the product (with the bots unless told) and the ceiling, and pin their processes."""
+def start_systems(*, tls: bool, server_cpus: str, product_cpus: str, bots: bool = True) -> Systems:
+    """Start the product (with the bots unless told) and the ceiling, and pin their processes.
+
+    ejabberd and its archive database, of both systems, run on `server_cpus`;
+    the product's own processes and database on `product_cpus` — the layout of
+    a deployment where the Python pieces have machines of their own, so the
+    figures show whether they hold up ejabberd's delivery.
+    """
     work = Path(tempfile.mkdtemp(prefix="customer-chat-bench-"))
     work.chmod(0o755)
     if os.geteuid() == 0:
@@ -97,15 +104,21 @@ def start_systems(*, tls: bool, server_cpus: str, bots: bool = True) -> Systems:
         shutil.rmtree(work)
         raise
     systems = Systems(stack, ceiling, work)
-    systems.product_pieces = [
+    servers = [
         Piece("ejabberd", find_beam(stack.settings.ejabberd_node)),
-        *(Piece(name, process.pid) for name, process in stack.processes.items()),
+        Piece("archive", postmaster(stack.settings.data_dir / EMBEDDED)),
     ]
+    product = [Piece(name, process.pid) for name, process in stack.processes.items()]
     pgdata = stack.settings.data_dir / "postgres"
     if (pgdata / "postmaster.pid").exists():  # the embedded server (not an external one)
-        systems.product_pieces.append(Piece("postgres", postmaster(pgdata)))
-    systems.ceiling_pieces = [Piece("ejabberd", find_beam(ceiling.settings.ejabberd_node))]
-    pin([*systems.product_pieces, *systems.ceiling_pieces], server_cpus)
+        product.append(Piece("postgres", postmaster(pgdata)))
+    systems.product_pieces = [*servers, *product]
+    systems.ceiling_pieces = [
+        Piece("ejabberd", find_beam(ceiling.settings.ejabberd_node)),
+        Piece("archive", postmaster(ceiling.settings.data_dir / EMBEDDED)),
+    ]
+    pin([*servers, *systems.ceiling_pieces], server_cpus)
+    pin(product, product_cpus)
     return systems
 
 
