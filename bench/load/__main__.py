@@ -10,9 +10,12 @@ import argparse
 import asyncio
 import os
 import statistics
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from bench.load import archive
 from bench.load.fleet import Connected, bare_fleet, connect, product_fleet
 from bench.load.idle import CONCURRENCY, IdleResult, idle_connections
 from bench.load.logwatch import LogWatch
@@ -42,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     add("--floor", type=float, default=2.0, help="lowest offered rate tried")
     add("--p99-bound", type=float, default=100.0, help="ms; a sustained rate stays under it")
     add("--moderate", type=float, default=50.0, help="offered msg/s of the moderate phase")
+    add("--archive-fill", type=int, default=5000,
+        help="archived messages per room before the ceiling's last maximum (0: skip)")  # fmt: skip
     add("--idle", type=int, default=10000, help="idle customer connections to open")
     add("--logins", type=int, default=2000, help="of which timed as the login rate")
     add("--server-cpus", default="0", help="cores for ejabberd and its archive database")
@@ -122,8 +127,33 @@ async def _measure(args: argparse.Namespace, systems: Systems) -> list[Round]:
         for name, best in (("ceiling", best_ceiling), ("product", best_product)):
             if best is not None:
                 starts[name] = max(args.floor, best.offered_rate / args.factor)
+    if args.archive_fill:
+        await _with_full_archives(args, systems, ceiling.rooms, on_ceiling, rounds, limits)
     await _close(product, ceiling)
     return rounds
+
+
+async def _with_full_archives(
+    args: argparse.Namespace,
+    systems: Systems,
+    rooms: list[str],
+    on_ceiling: Callable[[float], Awaitable[Result]],
+    rounds: list[Round],
+    limits: dict[str, Any],
+) -> None:
+    """The ceiling's maximum again once every room has `--archive-fill` archived messages."""
+    took = await archive.fill(systems.ceiling.settings, rooms, args.archive_fill)
+    print(f"archives grown by {args.archive_fill} messages per room in {took:.0f} s")
+    empty = [r.ceiling.delivered_rate for r in rounds if r.ceiling is not None]
+    start = max(args.floor, statistics.median(empty) / args.factor) if empty else args.start_rate
+    full = await maximum(on_ceiling, start, **limits)
+    if not empty or full is None:
+        print("  MAM on PostgreSQL: no sustained rate to compare (see the phases above)")
+        return
+    ratio = full.delivered_rate / statistics.median(empty)
+    _target(f"ceiling max with {args.archive_fill} archived messages per room / with few",
+            f"{full.delivered_rate:.0f} / {statistics.median(empty):.0f} msg/s = {ratio:.2f}",
+            ratio >= 0.8, "≥ 0.80")  # fmt: skip
 
 
 async def _close(*systems: Connected) -> None:
