@@ -1,0 +1,111 @@
+"""Two bots processes share the rooms; one killed with SIGKILL, the other takes its rooms over."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+import uuid
+from collections import Counter
+
+from slixmpp import JID
+
+from bots.instances import repository
+from bots.instances.membership import EXPIRY_SECONDS, owner
+from tests.bots_shared.conftest import SECOND
+from tests.conftest import eventually, report
+from tests.faults.conftest import OpenPairs
+from tests.faults.load import Load, Log, Pair
+from tests.faults.test_bots_killed import BOT_NICK, QUESTION, _offers
+from tests.stack import Stack
+from tests.suggestions.conftest import BATTERY
+
+CHATS = 6
+TAKEOVER_SECONDS = 15.0  # the heartbeat expiry, a beat, a handover and the joins
+
+
+async def test_each_room_has_one_bot_and_the_survivor_takes_over_a_killed_ones_rooms(
+    two_instances: Stack, open_pairs: OpenPairs
+) -> None:
+    stack = two_instances
+    ids = await eventually(lambda: _live(stack) if len(_live(stack)) == 2 else None, 60)
+    pairs = await open_pairs(CHATS)
+    await eventually(lambda: all(_bot_in(p) == owner(_chat(p), ids) for p in pairs) or None, 60)
+    assert _bot_sessions(stack, pairs) == {p.room: [owner(_chat(p), ids)] for p in pairs}
+
+    for pair in pairs:  # both instances live: every question gets one offer
+        pair.customer.client.say(pair.room, QUESTION)
+    await eventually(lambda: all(_offers(p) for p in pairs) or None, 60)
+
+    shares = Counter(owner(_chat(pair), ids) for pair in pairs)
+    victim = shares.most_common(1)[0][0]
+    assert victim is not None
+    survivor = next(i for i in ids if i != victim)
+    load, log = Load(pairs, "shared"), Log(stack)
+    # Supporters chat; a customer's message is a question, and those are counted apart.
+    load.streams = [stream for stream in load.streams if stream.side is stream.pair.supporter]
+    load.start()
+    await asyncio.sleep(3)
+    stack.stop(_process_of(stack, victim), signal.SIGKILL)
+    killed = time.monotonic()
+    await asyncio.sleep(1)
+    await load.stop()
+    for pair in pairs:  # asked while the victim's rooms have no bot: answered on takeover
+        pair.customer.client.say(pair.room, QUESTION)
+    await eventually(lambda: all(_bot_in(p) == survivor for p in pairs) or None, 30)
+    took_over = time.monotonic() - killed
+    await eventually(lambda: all(len(_offers(p)) >= 2 for p in pairs) or None, 60)
+    await asyncio.sleep(3)  # a second offer for one question would have come by now
+
+    await load.delivered()
+    await log.caught_up(load, 15)
+    counts = log.counts(load)
+    offered = sorted(len(_offers(pair)) for pair in pairs)
+    first_lines = {offer["body"].splitlines()[0] for pair in pairs for offer in _offers(pair)}
+    line = counts.line(
+        "one of two bots instances SIGKILLed",
+        f"{shares[victim]} of {CHATS} rooms were its; the other instance served all "
+        f"{CHATS} {took_over:.1f} s after the kill (heartbeat expiry {EXPIRY_SECONDS:.0f} s); "
+        f"offers per chat for 2 questions each: {offered}",
+    )
+    print(line)
+    report(line)
+    assert took_over < TAKEOVER_SECONDS
+    assert offered == [2] * CHATS
+    assert first_lines == {f"1) {BATTERY}"}
+    assert _bot_sessions(stack, pairs) == {pair.room: [survivor] for pair in pairs}
+    assert counts.reflected == counts.received == counts.logged == counts.sent
+    assert (counts.lost, counts.duplicated, counts.out_of_order) == (0, 0, 0)
+
+
+def _live(stack: Stack) -> tuple[str, ...]:
+    return stack.db.run_sync(repository.live, expiry=EXPIRY_SECONDS)
+
+
+def _chat(pair: Pair) -> uuid.UUID:
+    return uuid.UUID(pair.chat_id)
+
+
+def _bot_in(pair: Pair) -> str | None:
+    """The instance (the XMPP resource) of the suggest bot in the room, as the supporter sees it."""
+    muc = pair.supporter.client.plugin["xep_0045"]
+    if BOT_NICK not in (muc.get_roster(JID(pair.room)) or []):
+        return None
+    return str(JID(muc.get_jid_property(JID(pair.room), BOT_NICK, "jid")).resource)
+
+
+def _bot_sessions(stack: Stack, pairs: list[Pair]) -> dict[str, list[str]]:
+    """Every room's `suggest@` sessions as ejabberd lists its occupants: their resources."""
+    sessions = {}
+    for pair in pairs:
+        name, _, service = pair.room.partition("@")
+        listed = stack.ejabberd.ctl("get_room_occupants", name, service).split()
+        bots = [JID(word) for word in listed if word.startswith("suggest@")]
+        sessions[pair.room] = [str(jid.resource) for jid in bots]
+    return sessions
+
+
+def _process_of(stack: Stack, instance: str) -> str:
+    """The name the stack started the instance's process under (its id holds the pid)."""
+    pid = int(instance.split("-")[1])
+    return next(name for name in ("bots", SECOND) if stack.processes[name].pid == pid)
