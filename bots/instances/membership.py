@@ -53,12 +53,14 @@ def _weight(instance: str, chat_id: uuid.UUID) -> bytes:
 class Instances:
     """The live instances as this one last saw them, kept fresh by `run`."""
 
-    def __init__(self, db: Database, instance_id: str | None = None) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.db = db
-        self.id = instance_id or new_id()
+        self.id = new_id()
+        self.clock = clock
         self.live: tuple[str, ...] = ()  # empty until the first beat: owns nothing yet
         self.previous: tuple[str, ...] = ()
         self._last_beat = float("-inf")
+        self._lapse_told = True  # the listeners know it owns nothing (nothing yet, at the start)
         self._listeners: list[Listener] = []
         self._told: set[asyncio.Task[None]] = set()  # running listeners, kept from the GC
 
@@ -78,17 +80,21 @@ class Instances:
     @property
     def lapsed(self) -> bool:
         """True while the others may count this instance dead (its heartbeat is too old)."""
-        return time.monotonic() - self._last_beat > EXPIRY_SECONDS - BEAT_SECONDS
+        return self.clock() - self._last_beat > EXPIRY_SECONDS - BEAT_SECONDS
 
     async def beat(self) -> bool:
         """Write the heartbeat and read the live instances; True if what we own may differ."""
-        was_lapsed = self.lapsed
         try:
             live = await self.db.run(repository.beat, instance_id=self.id, expiry=EXPIRY_SECONDS)
         except SQLAlchemyError as error:
             log.warning("bots instance %s cannot beat: %s", self.id, type(error).__name__)
-            return self.lapsed and not was_lapsed
-        self._last_beat = time.monotonic()
+            if self.lapsed and not self._lapse_told:
+                self._lapse_told = True
+                return True
+            return False
+        was_lapsed = self._lapse_told or self.lapsed
+        self._last_beat = self.clock()
+        self._lapse_told = False
         if not was_lapsed and live == self.live:
             return False
         # Coming back (or starting), the rooms others hold are theirs until they leave them.

@@ -1,4 +1,4 @@
-"""Two bots processes share the rooms; one killed with SIGKILL, the other takes its rooms over."""
+"""Two bots processes share the rooms: a newcomer takes its share, a killed one's are taken over."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import signal
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 
 from slixmpp import JID
 
@@ -76,6 +77,38 @@ async def test_each_room_has_one_bot_and_the_survivor_takes_over_a_killed_ones_r
     assert _bot_sessions(stack, pairs) == {pair.room: [survivor] for pair in pairs}
     assert counts.reflected == counts.received == counts.logged == counts.sent
     assert (counts.lost, counts.duplicated, counts.out_of_order) == (0, 0, 0)
+
+
+async def test_a_second_instance_takes_its_share_of_the_rooms_from_a_running_one(
+    suggesting: Stack, start_second: Callable[[], None], open_pairs: OpenPairs
+) -> None:
+    stack = suggesting
+    alone = await eventually(lambda: _live(stack)[0] if len(_live(stack)) == 1 else None, 60)
+    pairs = await open_pairs(CHATS)
+    await eventually(lambda: all(_bot_in(p) == alone for p in pairs) or None, 60)
+
+    start_second()
+    started = time.monotonic()
+    ids = await eventually(lambda: _live(stack) if len(_live(stack)) == 2 else None, 60)
+    await eventually(lambda: all(_bot_in(p) == owner(_chat(p), ids) for p in pairs) or None, 30)
+    shared = time.monotonic() - started
+    sessions = _bot_sessions(stack, pairs)
+    for pair in pairs:
+        pair.customer.client.say(pair.room, QUESTION)
+    await eventually(lambda: all(_offers(p) for p in pairs) or None, 60)
+    await asyncio.sleep(3)  # a second offer for one question would have come by now
+
+    moved = sum(owner(_chat(pair), ids) != alone for pair in pairs)
+    offered = sorted(len(_offers(pair)) for pair in pairs)
+    line = (
+        f"a second bots instance started: {moved} of {CHATS} rooms moved to it, every room with "
+        f"its owner alone in it {shared:.1f} s after the start; offers per chat for 1 question "
+        f"each: {offered}"
+    )
+    print(line)
+    report(line)
+    assert sessions == {pair.room: [owner(_chat(pair), ids)] for pair in pairs}
+    assert offered == [1] * CHATS
 
 
 def _live(stack: Stack) -> tuple[str, ...]:
