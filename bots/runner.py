@@ -48,7 +48,7 @@ async def _serve(settings: Settings, db: Database) -> None:
         writer = llm.configured(settings)
         clients.append(AssistantBot(settings, db, cipher, Embedders(settings).configured, writer))
     instances = Instances(db)
-    await instances.beat()  # who else is live, before any room is entered
+    await instances.join()  # who else is live, before any room is entered
     for client in clients:
         client.share_rooms(instances)
     log.info("bots instance %s started", instances.id)

@@ -103,6 +103,12 @@ class Instances:
         log.info("bots instance %s sees %d live: %s", self.id, len(live), ", ".join(live))
         return True
 
+    async def join(self) -> None:
+        """Beat twice, a beat apart: instances starting at the same moment see each other."""
+        await self.beat()
+        await asyncio.sleep(BEAT_SECONDS)
+        await self.beat()
+
     async def run(self) -> None:
         """Beat until cancelled, telling the listeners when the view changed."""
         while True:

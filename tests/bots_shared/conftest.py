@@ -6,13 +6,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.bots_shared.instances import SECOND
 from tests.faults.conftest import open_pairs
 from tests.stack import Stack
 from tests.suggestions.conftest import empty, server_folder, suggesting
 
 __all__ = ["empty", "open_pairs", "server_folder", "suggesting"]
-
-SECOND = "bots-2"
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 
-from slixmpp import JID
-
-from bots.instances import repository
 from bots.instances.membership import EXPIRY_SECONDS, owner
-from tests.bots_shared.conftest import SECOND
+from bridge.accounts import bots
+from tests.bots_shared.instances import bot_sessions, instance_in, live, process_of
 from tests.conftest import eventually, report
 from tests.faults.conftest import OpenPairs
 from tests.faults.load import Load, Log, Pair
@@ -29,7 +27,7 @@ async def test_each_room_has_one_bot_and_the_survivor_takes_over_a_killed_ones_r
     two_instances: Stack, open_pairs: OpenPairs
 ) -> None:
     stack = two_instances
-    ids = await eventually(lambda: _live(stack) if len(_live(stack)) == 2 else None, 60)
+    ids = await eventually(lambda: live(stack) if len(live(stack)) == 2 else None, 60)
     pairs = await open_pairs(CHATS)
     await eventually(lambda: all(_bot_in(p) == owner(_chat(p), ids) for p in pairs) or None, 60)
     assert _bot_sessions(stack, pairs) == {p.room: [owner(_chat(p), ids)] for p in pairs}
@@ -47,7 +45,7 @@ async def test_each_room_has_one_bot_and_the_survivor_takes_over_a_killed_ones_r
     load.streams = [stream for stream in load.streams if stream.side is stream.pair.supporter]
     load.start()
     await asyncio.sleep(3)
-    stack.stop(_process_of(stack, victim), signal.SIGKILL)
+    stack.stop(process_of(stack, victim), signal.SIGKILL)
     killed = time.monotonic()
     await asyncio.sleep(1)
     await load.stop()
@@ -83,13 +81,13 @@ async def test_a_second_instance_takes_its_share_of_the_rooms_from_a_running_one
     suggesting: Stack, start_second: Callable[[], None], open_pairs: OpenPairs
 ) -> None:
     stack = suggesting
-    alone = await eventually(lambda: _live(stack)[0] if len(_live(stack)) == 1 else None, 60)
+    alone = await eventually(lambda: live(stack)[0] if len(live(stack)) == 1 else None, 60)
     pairs = await open_pairs(CHATS)
     await eventually(lambda: all(_bot_in(p) == alone for p in pairs) or None, 60)
 
     start_second()
     started = time.monotonic()
-    ids = await eventually(lambda: _live(stack) if len(_live(stack)) == 2 else None, 60)
+    ids = await eventually(lambda: live(stack) if len(live(stack)) == 2 else None, 60)
     await eventually(lambda: all(_bot_in(p) == owner(_chat(p), ids) for p in pairs) or None, 30)
     shared = time.monotonic() - started
     sessions = _bot_sessions(stack, pairs)
@@ -111,34 +109,13 @@ async def test_a_second_instance_takes_its_share_of_the_rooms_from_a_running_one
     assert offered == [1] * CHATS
 
 
-def _live(stack: Stack) -> tuple[str, ...]:
-    return stack.db.run_sync(repository.live, expiry=EXPIRY_SECONDS)
-
-
 def _chat(pair: Pair) -> uuid.UUID:
     return uuid.UUID(pair.chat_id)
 
 
 def _bot_in(pair: Pair) -> str | None:
-    """The instance (the XMPP resource) of the suggest bot in the room, as the supporter sees it."""
-    muc = pair.supporter.client.plugin["xep_0045"]
-    if BOT_NICK not in (muc.get_roster(JID(pair.room)) or []):
-        return None
-    return str(JID(muc.get_jid_property(JID(pair.room), BOT_NICK, "jid")).resource)
+    return instance_in(pair.supporter.client, pair.room, BOT_NICK)
 
 
 def _bot_sessions(stack: Stack, pairs: list[Pair]) -> dict[str, list[str]]:
-    """Every room's `suggest@` sessions as ejabberd lists its occupants: their resources."""
-    sessions = {}
-    for pair in pairs:
-        name, _, service = pair.room.partition("@")
-        listed = stack.ejabberd.ctl("get_room_occupants", name, service).split()
-        bots = [JID(word) for word in listed if word.startswith("suggest@")]
-        sessions[pair.room] = [str(jid.resource) for jid in bots]
-    return sessions
-
-
-def _process_of(stack: Stack, instance: str) -> str:
-    """The name the stack started the instance's process under (its id holds the pid)."""
-    pid = int(instance.split("-")[1])
-    return next(name for name in ("bots", SECOND) if stack.processes[name].pid == pid)
+    return bot_sessions(stack, [pair.room for pair in pairs], bots.SUGGEST)

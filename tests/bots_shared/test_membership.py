@@ -40,6 +40,10 @@ async def test_two_instances_split_the_chats_and_one_takes_all_when_the_other_le
     assert all(second.taken_from_live(chat) for chat in CHATS if second.owns(chat))
 
     await second.leave()
+    third = Instances(empty.live)
+    await third.join()
+    assert third.live == tuple(sorted((first.id, third.id)))
+    await third.leave()
     assert await first.beat()
     assert all(first.owns(chat) for chat in CHATS)
     assert not any(first.taken_from_live(chat) for chat in CHATS)  # its previous owner is gone
