@@ -2,11 +2,15 @@
 
 A bot serves the chats of one status (the assistant `bot`, the suggestions
 `active`): it enters their rooms when it connects, and the rooms the bridge
-invites it to; each room keeps a state of the bot's own kind.
+invites it to; each room keeps a state of the bot's own kind. Several bots
+processes share the rooms (`bots/instances/`): a bot enters and heeds only
+the rooms its instance owns, and leaves those that moved to another one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from abc import ABC, abstractmethod
@@ -19,6 +23,7 @@ from slixmpp.xmlstream.handler import CoroutineCallback
 from slixmpp.xmlstream.matcher import MatchXPath
 from sqlalchemy.exc import SQLAlchemyError
 
+from bots.instances.membership import HANDOVER_SECONDS, Instances
 from bridge.chats import repository as chats
 from bridge.chats.repository import Chat
 from bridge.chats.states import Status
@@ -49,8 +54,12 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
         self.db = db
         self.cipher = cipher
         self.rooms: dict[str, State] = {}
+        self.instances: Instances | None = None  # alone: every room is this bot's
+        self._in_session = False
+        self._rebalancing = asyncio.Lock()
         self.add_event_handler("session_start", self._on_start)
-        self.add_event_handler("groupchat_message", self.on_room_message)
+        self.add_event_handler("disconnected", self._on_disconnected)
+        self.add_event_handler("groupchat_message", self._on_room_message)
         self.register_handler(
             CoroutineCallback(
                 "room invitation",
@@ -73,6 +82,50 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
 
     async def prepare(self) -> None:
         """Work to do once connected, before the rooms are entered."""
+
+    def share_rooms(self, instances: Instances) -> None:
+        """Serve only the rooms this instance owns; connect with the instance id as resource."""
+        self.instances = instances
+        self.requested_jid = JID(f"{self.requested_jid.bare}/{instances.id}")
+        instances.on_change(self.rebalance)
+
+    def owns(self, chat_id: uuid.UUID) -> bool:
+        """True if this bot serves the chat's room (its instance owns it, or it is alone)."""
+        return self.instances is None or self.instances.owns(chat_id)
+
+    async def rebalance(self) -> None:
+        """Leave the rooms another instance owns now; enter the served chats' rooms now ours.
+
+        A room taken from a live instance is entered only after HANDOVER_SECONDS,
+        once that instance has left it: two bots never both answer in one room.
+        """
+        if not self._in_session:
+            return  # `_on_start` enters the rooms once connected
+        async with self._rebalancing:
+            for room in [room for room in self.rooms if not self._owns_room(room)]:
+                self.leave(room)
+            try:
+                served = await self.db.run(chats.list_chats, statuses=(self.serves,))
+            except SQLAlchemyError as error:  # the invitations still bring it into new rooms
+                log.warning("%s cannot list its chats: %s", self.nick, type(error).__name__)
+                return
+            gained = [c for c in served if c.room_jid not in self.rooms and self.owns(c.id)]
+            later = [c for c in gained if self.instances and self.instances.taken_from_live(c.id)]
+            for chat in gained:
+                if chat not in later:
+                    await self.enter(chat)
+            if later:
+                await asyncio.sleep(HANDOVER_SECONDS)
+                for chat in later:
+                    if self.owns(chat.id):
+                        await self.enter(chat)
+
+    def leave(self, room: str) -> None:
+        """Leave a room and forget its state."""
+        del self.rooms[room]
+        with contextlib.suppress(KeyError):  # the join had not completed
+            self.plugin["xep_0045"].leave_muc(JID(room), self.nick)
+        log.info("%s left %s", self.nick, room)
 
     async def enter(self, chat: Chat) -> None:
         """Join a chat's room (the bridge made the bot a member), then catch up."""
@@ -109,13 +162,20 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
         self.send_presence()
         self.rooms.clear()
         await self.prepare()
-        try:
-            served = await self.db.run(chats.list_chats, statuses=(self.serves,))
-        except SQLAlchemyError as error:  # the invitations still bring it into new rooms
-            log.warning("%s cannot list its chats: %s", self.nick, type(error).__name__)
-            return
-        for chat in served:
-            await self.enter(chat)
+        self._in_session = True
+        await self.rebalance()
+
+    def _on_disconnected(self, _: Any) -> None:
+        self._in_session = False
+
+    async def _on_room_message(self, message: Any) -> None:
+        # Right after a view change the room may still relay to an instance leaving it.
+        if self._owns_room(message["from"].bare):
+            await self.on_room_message(message)
+
+    def _owns_room(self, room: str) -> bool:
+        chat_id = _chat_id(JID(room))
+        return chat_id is not None and self.owns(chat_id)
 
     async def _on_invitation(self, message: Any) -> None:
         invitation = message.xml.find("{jabber:x:conference}x")
@@ -123,7 +183,7 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
         if chat_id is None or message["from"].bare != self.settings.component_jid:
             return
         chat = await self.db.run(chats.get, chat_id)
-        if chat is not None and chat.status is self.serves:
+        if chat is not None and chat.status is self.serves and self.owns(chat.id):
             await self.enter(chat)
 
 

@@ -1,4 +1,8 @@
-"""`customer-chat bots`: runs `suggest@` (and `assistant@` when enabled) until stopped."""
+"""`customer-chat bots`: runs `suggest@` (and `assistant@` when enabled) until stopped.
+
+Each process is one bots instance: started several times (on one machine or
+many), the instances share the chats' rooms between them (`bots/instances/`).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from slixmpp import ClientXMPP
 from bots.assistant import llm
 from bots.assistant.bot import AssistantBot
 from bots.embedding import Embedders
+from bots.instances.membership import Instances
+from bots.room_bot import RoomBot
 from bots.suggestions.bot import SuggestBot
 from bots.suggestions.live_model import LiveModel
 from bridge import logging_setup, migrate
@@ -42,10 +48,15 @@ def run_bots(settings: Settings) -> None:
 async def _serve(settings: Settings, db: Database) -> None:
     model = LiveModel(db, settings)
     cipher = MessageCipher(KeyStore.for_messages(settings))
-    clients: list[ClientXMPP] = [SuggestBot(settings, db, cipher, model)]
+    clients: list[RoomBot[Any]] = [SuggestBot(settings, db, cipher, model)]
     if settings.bot_enabled:
         writer = llm.configured(settings)
         clients.append(AssistantBot(settings, db, cipher, Embedders(settings).configured, writer))
+    instances = Instances(db)
+    await instances.join()  # who else is live, before any room is entered
+    for client in clients:
+        client.share_rooms(instances)
+    log.info("bots instance %s started", instances.id)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -53,17 +64,20 @@ async def _serve(settings: Settings, db: Database) -> None:
     for client in clients:
         _keep_connected(client, settings, stop)
     watcher = asyncio.create_task(model.run())
+    beating = asyncio.create_task(instances.run())
     recording = asyncio.create_task(RECORDER.run(db))
     await stop.wait()
     watcher.cancel()
+    beating.cancel()
     recording.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await recording  # its last flush
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(asyncio.gather(*(client.disconnect() for client in clients)), 5)
+    await instances.leave()  # out of the rooms first: the others enter them at once
 
 
-def _keep_connected(client: ClientXMPP, settings: Settings, stop: asyncio.Event) -> None:
+def _keep_connected(client: RoomBot[Any], settings: Settings, stop: asyncio.Event) -> None:
     """Connect now, and again a moment after every disconnection until the process stops."""
     loop = asyncio.get_running_loop()
     connect_securely(client, settings)
