@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from bridge.db import chats, messages
+from bridge.db import messages
 from bridge.messages.crypto import MessageCipher, Sealed, UnreadableMessage
 from bridge.metrics import service as metrics
 
@@ -70,15 +70,28 @@ def record(
     transaction, so each is counted exactly once however often it is written.
     """
     reflected = insert_many(conn, rows, cipher)
-    for chat_id, stanza_id in cursors.items():
-        set_cursor(conn, chat_id, stanza_id)
+    set_cursors(conn, cursors)
     metrics.count_logged(conn, reflected, logged_at=datetime.now(UTC))
     return len(reflected)
 
 
+def set_cursors(conn: Connection, cursors: dict[uuid.UUID, str]) -> None:
+    """Move several chats' cursors in one statement (a batch spans many rooms)."""
+    if not cursors:
+        return
+    conn.execute(
+        text(
+            "UPDATE chats SET log_cursor = moved.cursor"
+            " FROM unnest(CAST(:ids AS uuid[]), CAST(:cursors AS text[])) AS moved (id, cursor)"
+            " WHERE chats.id = moved.id"
+        ),
+        {"ids": [str(chat_id) for chat_id in cursors], "cursors": list(cursors.values())},
+    )
+
+
 def set_cursor(conn: Connection, chat_id: uuid.UUID, stanza_id: str) -> None:
     """Record that the log of a chat is complete up to this stanza-id."""
-    conn.execute(update(chats).where(chats.c.id == chat_id).values(log_cursor=stanza_id))
+    set_cursors(conn, {chat_id: stanza_id})
 
 
 def list_for_chat(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import time
 import uuid
@@ -14,7 +13,7 @@ from bridge.accounts import bots
 from tests.bots_shared.instances import bot_sessions, instance_in, live, process_of
 from tests.conftest import InChat, eventually, report
 from tests.fakes.openai_server import FakeOpenAI
-from tests.faults.assistant.test_assistant_killed import AGAIN, ANSWER, QUESTION, _answers
+from tests.faults.assistant.test_assistant_killed import ANSWER, QUESTION, answered_twice
 from tests.stack import Stack
 
 StartChat = Callable[..., Awaitable[InChat]]
@@ -43,14 +42,7 @@ async def test_each_chat_has_one_assistant_and_a_killed_instances_chats_are_answ
     killed = time.monotonic()
     for customer in customers:
         customer.client.say(customer.room, QUESTION)
-    await eventually(lambda: all(_answers(c) for c in customers) or None, timeout=60)
-    answered = time.monotonic() - killed
-    for customer in customers:
-        customer.client.say(customer.room, AGAIN)
-    await eventually(lambda: all(len(_answers(c)) == 2 for c in customers) or None, timeout=60)
-    await asyncio.sleep(2)  # a doubled answer would come now
-
-    answers = [len(_answers(customer)) for customer in customers]
+    answered, answers = await answered_twice(customers, killed, timeout=60)
     line = (
         f"one of two bots instances SIGKILLed (assistant): {shares[victim]} of {CHATS} chats "
         f"were its; the question asked right after the kill was answered in every chat "

@@ -34,14 +34,7 @@ async def test_the_assistant_answers_a_question_asked_while_the_bots_were_killed
     await asyncio.sleep(0.5)  # the supervisor's check interval
     restarted = time.monotonic()
     stack.start("bots")
-    await eventually(lambda: all(_answers(c) for c in customers) or None, timeout=90)
-    caught_up = time.monotonic() - restarted
-    for customer in customers:
-        customer.client.say(customer.room, AGAIN)
-    await eventually(lambda: all(len(_answers(c)) == 2 for c in customers) or None, timeout=60)
-    await asyncio.sleep(2)  # a doubled answer would come now
-
-    answers = [len(_answers(c)) for c in customers]
+    caught_up, answers = await answered_twice(customers, restarted, timeout=90)
     line = (
         f"bots SIGKILLed (assistant): the question asked while they were down was answered "
         f"{caught_up:.1f} s after the restart in {len(customers)} of {len(customers)} chats; "
@@ -55,6 +48,23 @@ async def test_the_assistant_answers_a_question_asked_while_the_bots_were_killed
 def _assistant_in(customer: InChat) -> bool:
     roster = customer.client.plugin["xep_0045"].get_roster(JID(customer.room)) or []
     return "Assistant" in roster
+
+
+async def answered_twice(
+    customers: list[InChat], since: float, *, timeout: float
+) -> tuple[float, list[int]]:
+    """Seconds from `since` until QUESTION was answered in every chat; then AGAIN is asked.
+
+    Returns those seconds and the answers per chat once both are answered and
+    a doubled answer would have come.
+    """
+    await eventually(lambda: all(_answers(c) for c in customers) or None, timeout=timeout)
+    seconds = time.monotonic() - since
+    for customer in customers:
+        customer.client.say(customer.room, AGAIN)
+    await eventually(lambda: all(len(_answers(c)) == 2 for c in customers) or None, timeout=60)
+    await asyncio.sleep(2)  # a doubled answer would come now
+    return seconds, [len(_answers(c)) for c in customers]
 
 
 def _answers(customer: InChat) -> list[Seen]:
