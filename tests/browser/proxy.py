@@ -1,4 +1,4 @@
-"""A TCP proxy in front of ejabberd's WebSocket port that a test can cut like a bad network."""
+"""A TCP proxy in front of ejabberd's WebSocket ports: a bad network, or a load balancer."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import contextlib
 
 
 class TcpProxy:
-    """Forward 127.0.0.1:<port> to a target port; `cut()` drops every connection."""
+    """Forward 127.0.0.1:<port> to the first target port that accepts; `cut()` drops everything.
 
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
+    With several targets it acts as a load balancer in front of cluster nodes: a
+    connection goes to the first node that is up.
+    """
+
+    def __init__(self, *target_ports: int) -> None:
+        self.target_ports = target_ports
         self.port = 0
         self.accepted = 0
+        self.last_target = 0
         self.refusing = False
         self._server: asyncio.Server | None = None
         self._transports: set[asyncio.WriteTransport] = set()
@@ -24,9 +29,13 @@ class TcpProxy:
         self.port = int(self._server.sockets[0].getsockname()[1])
         return self.port
 
-    def cut(self, refuse: bool = True) -> None:
-        """Abort every open connection; with `refuse`, also drop new ones until restore()."""
-        self.refusing = refuse
+    def hold(self) -> None:
+        """Drop new connections until restore(), as a balancer that has not yet seen a node die."""
+        self.refusing = True
+
+    def cut(self) -> None:
+        """Abort every open connection and drop new ones until restore()."""
+        self.hold()
         for transport in list(self._transports):
             transport.abort()
         self._transports.clear()
@@ -49,11 +58,11 @@ class TcpProxy:
         if self.refusing:
             writer.transport.abort()
             return
-        try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
+        upstream = await self._open_upstream()
+        if upstream is None:
             writer.transport.abort()
             return
+        up_reader, up_writer = upstream
         self.accepted += 1
         pair = (writer.transport, up_writer.transport)
         self._transports.update(pair)
@@ -69,6 +78,16 @@ class TcpProxy:
             for transport in pair:
                 self._transports.discard(transport)
                 transport.abort()
+
+    async def _open_upstream(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        for port in self.target_ports:
+            try:
+                upstream = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                continue
+            self.last_target = port
+            return upstream
+        return None
 
     @staticmethod
     async def _pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:

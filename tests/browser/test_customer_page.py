@@ -1,7 +1,9 @@
-"""A customer chats from the web page: statuses, messages, reloads and a bad network."""
+"""A customer chats from the web page: statuses, messages, reloads, a bad network, a dead node."""
 
 from __future__ import annotations
 
+import os
+import signal
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, Route, expect
 
+from bridge.xmpp_server.control import Ejabberd
 from tests.browser.conftest import (
     Connect,
     Pages,
@@ -25,10 +28,12 @@ from tests.browser.conftest import (
     unique,
 )
 from tests.browser.proxy import TcpProxy
+from tests.cluster.conftest import beam_pid, node_b, node_b_env
 from tests.conftest import Person, eventually, logged_messages, reply_for
 from tests.stack import Stack
 
 pytestmark = pytest.mark.browser
+__all__ = ["node_b", "node_b_env"]  # a second ejabberd node, for the page's failover
 
 MARKUP = "<img src=x onerror=alert(1)>"
 
@@ -179,18 +184,49 @@ async def test_page_reconnects_after_the_network_drops_and_loses_or_doubles_noth
     proxy = TcpProxy(stack.settings.xmpp_http_port)
     await proxy.start()
     try:
-        await _chat_through_a_bad_network(stack, pages, make_supporter, connect, proxy)
+        # The train enters a tunnel: every connection drops and new ones fail for a while.
+        await _chat_through_an_outage(stack, pages, make_supporter, connect, proxy, proxy.cut)
     finally:
         await proxy.close()
 
 
-async def _chat_through_a_bad_network(
+async def test_page_moves_to_another_node_when_its_node_is_killed_and_loses_nothing(
+    stack: Stack,
+    node_b: Ejabberd,
+    pages: Pages,
+    make_supporter: Callable[..., Person],
+    connect: Connect,
+) -> None:
+    a, b = stack.settings.xmpp_http_port, node_b.settings.xmpp_http_port
+    balancer = TcpProxy(b, a)  # the page lands on node B while B is up
+    await balancer.start()
+
+    def kill_node_b() -> None:
+        assert balancer.last_target == b, "the page is on node B"
+        # Until its health check notices, a balancer still sends new connections to B.
+        balancer.hold()
+        os.kill(beam_pid(node_b.settings.ejabberd_node), signal.SIGKILL)
+
+    try:
+        await _chat_through_an_outage(stack, pages, make_supporter, connect, balancer, kill_node_b)
+    finally:
+        await balancer.close()
+    assert balancer.last_target == a, "the page came back through node A"
+
+
+async def _chat_through_an_outage(
     stack: Stack,
     pages: Pages,
     make_supporter: Callable[..., Person],
     connect: Connect,
     proxy: TcpProxy,
+    outage: Callable[[], None],
 ) -> None:
+    """Chat through the proxy; `outage()` drops the page's connection until proxy.restore().
+
+    Meanwhile the supporter writes and the customer types; afterwards the page shows
+    everything once, in order, and the room and the log have the customer's message once.
+    """
     sam_person = make_supporter("Sam")
     sam = await connect(sam_person)
     # The page's Content-Security-Policy names the WebSocket URL the api hands out; the
@@ -221,8 +257,7 @@ async def _chat_through_a_bad_network(
     await expect(bubble(page, "hello Tom")).to_have_count(1)
     await expect(bubble(page, "before the tunnel")).to_have_attribute("data-state", "sent")
 
-    # The train enters a tunnel: every connection drops and new ones fail for a while.
-    proxy.cut()
+    outage()
     await expect(page.locator("#connection")).to_be_visible()
     await expect(page.locator("#connection")).to_have_text("Reconnecting…")
     supporter_lines = [f"supporter message {number:02d}" for number in range(1, 21)]

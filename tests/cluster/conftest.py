@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from collections.abc import Iterator
 
@@ -39,3 +40,12 @@ def node_b(stack: Stack, node_b_env: dict[str, str]) -> Iterator[Ejabberd]:
     node = join(settings_from(node_b_env), stack.settings.ejabberd_node)
     yield node
     node.stop()
+
+
+def beam_pid(node: str) -> int:
+    """The OS process id of this node's Erlang VM (to kill it as a crash would)."""
+    found = subprocess.run(
+        ["pgrep", "-f", f"beam.smp .* -sname {node} "], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert len(found) == 1, found
+    return int(found[0])

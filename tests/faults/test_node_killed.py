@@ -11,14 +11,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
 from bridge.xmpp_server import cluster
 from bridge.xmpp_server.control import Ejabberd
-from tests.cluster.conftest import node_b, node_b_env
+from tests.cluster.conftest import beam_pid, node_b, node_b_env
 from tests.conftest import Person, call, open_chat, report
 from tests.faults.conftest import Connect, StartChat, offered_to_supporters
 from tests.faults.failover import FailoverClient
@@ -73,7 +72,7 @@ async def test_clients_of_a_killed_node_come_back_through_the_other_and_nothing_
 
     load.start()
     await asyncio.sleep(3)
-    os.kill(_beam_pid(node_b.settings.ejabberd_node), signal.SIGKILL)
+    os.kill(beam_pid(node_b.settings.ejabberd_node), signal.SIGKILL)
     await asyncio.wait_for(asyncio.gather(*(_back(client) for client in on_b)), 60)
     listed = await asyncio.to_thread(run_cli, stack, "cluster", "nodes")
     nodes_after_kill = listed.stdout.split()
@@ -135,15 +134,6 @@ async def _open_pair(
         Side(customer_client, guest.name, supporter),
         Side(supporter, person.name, customer_client),
     )
-
-
-def _beam_pid(node: str) -> int:
-    """The OS process id of this node's Erlang VM."""
-    found = subprocess.run(
-        ["pgrep", "-f", f"beam.smp .* -sname {node} "], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert len(found) == 1, found
-    return int(found[0])
 
 
 async def _back(client: FailoverClient) -> None:
