@@ -5,6 +5,11 @@ A bot serves the chats of one status (the assistant `bot`, the suggestions
 invites it to; each room keeps a state of the bot's own kind. Several bots
 processes share the rooms (`bots/instances/`): a bot enters and heeds only
 the rooms its instance owns, and leaves those that moved to another one.
+
+A bot learns what it missed from the bridge's log, so it first waits until
+the log holds the room's latest archived message (after an outage the bridge
+may still be writing it). A message it could not act on because the database
+was down is taken up again once the database is back and the log has it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import logging
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import slixmpp
@@ -28,14 +34,18 @@ from bridge.chats import repository as chats
 from bridge.chats.repository import Chat
 from bridge.chats.states import Status
 from bridge.db import Database
+from bridge.messages import repository as messages
 from bridge.messages.crypto import MessageCipher
 from bridge.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PLUGINS = ("xep_0030", "xep_0045", "xep_0199", "xep_0203", "xep_0359")
+PLUGINS = ("xep_0030", "xep_0045", "xep_0059", "xep_0199", "xep_0203", "xep_0313", "xep_0359")
 JOIN_FAILURES = (IqError, IqTimeout, PresenceError, TimeoutError)
 JOIN_SECONDS = 10
+LOG_WAIT_SECONDS = 30.0  # the bridge catches up within seconds; then go on with what there is
+LOG_POLL_SECONDS = 0.25
+RETRY_SECONDS = 1.0
 
 State = TypeVar("State")
 
@@ -55,6 +65,10 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
         self.cipher = cipher
         self.rooms: dict[str, State] = {}
         self.instances: Instances | None = None  # alone: every room is this bot's
+        # Rooms to catch up again once the database is back, with the stanza-id of the
+        # message that was not acted on (None: a catch-up itself failed).
+        self._due: dict[str, str | None] = {}
+        self._retries: set[asyncio.Task[None]] = set()
         self._in_session = False
         self._rebalancing = asyncio.Lock()
         self.add_event_handler("session_start", self._on_start)
@@ -73,8 +87,12 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
         """What the bot keeps of a room it enters."""
 
     @abstractmethod
-    async def catch_up(self, room: str) -> None:
-        """Learn what was said in the room before the bot (re)entered it."""
+    async def catch_up(self, room: str, unanswered: str | None = None) -> None:
+        """Learn what was said in the room before the bot (re)entered it, from the log.
+
+        With `unanswered` (a stanza-id), act on the room's last customer message only
+        if it is that one: acting on it failed, and nothing newer came since.
+        """
 
     @abstractmethod
     async def on_room_message(self, message: Any) -> None:
@@ -121,8 +139,9 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
                         await self.enter(chat)
 
     def leave(self, room: str) -> None:
-        """Leave a room and forget its state."""
+        """Leave a room and forget its state (whoever enters it next catches up)."""
         del self.rooms[room]
+        self._due.pop(room, None)
         with contextlib.suppress(KeyError):  # the join had not completed
             self.plugin["xep_0045"].leave_muc(JID(room), self.nick)
         log.info("%s left %s", self.nick, room)
@@ -143,7 +162,7 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
                 )
                 return
             log.info("%s in %s", self.nick, chat.room_jid)
-        await self.catch_up(chat.room_jid)
+        await self._guarded(chat.room_jid, None, self._catch_up_when_logged(chat.room_jid))
 
     def heard(self, message: Any) -> State | None:
         """The room's state if the message is a live one from someone else there, else None."""
@@ -170,8 +189,69 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
 
     async def _on_room_message(self, message: Any) -> None:
         # Right after a view change the room may still relay to an instance leaving it.
-        if self._owns_room(message["from"].bare):
-            await self.on_room_message(message)
+        room = message["from"].bare
+        if self._owns_room(room):
+            stanza_id = str(message["stanza_id"]["id"]) or None
+            await self._guarded(room, stanza_id, self.on_room_message(message))
+
+    async def _guarded(self, room: str, unanswered: str | None, work: Awaitable[None]) -> None:
+        """Do the room's work; if the database is down, catch up once it is back."""
+        try:
+            await work
+        except SQLAlchemyError as error:
+            log.warning(
+                "%s cannot act in %s now (%s): it catches up when the database is back",
+                self.nick,
+                room,
+                type(error).__name__,
+            )
+            self._catch_up_later(room, unanswered)
+
+    def _catch_up_later(self, room: str, unanswered: str | None) -> None:
+        retrying = room in self._due
+        self._due[room] = unanswered or self._due.get(room)
+        if not retrying:
+            task = asyncio.create_task(self._retry(room))
+            self._retries.add(task)
+            task.add_done_callback(self._retries.discard)
+
+    async def _retry(self, room: str) -> None:
+        while room in self._due:
+            await asyncio.sleep(RETRY_SECONDS)
+            if room not in self.rooms:
+                return  # left: whoever enters it next catches up
+            unanswered = self._due[room]
+            try:
+                await self._catch_up_when_logged(room, unanswered)
+            except SQLAlchemyError:
+                continue
+            if self._due.get(room) == unanswered:  # else a newer message failed meanwhile
+                del self._due[room]
+
+    async def _catch_up_when_logged(self, room: str, unanswered: str | None = None) -> None:
+        """Catch up once the log holds the room's latest archived message (or after a while)."""
+        latest = await self._latest_archived(room)
+        chat_id = _chat_id(JID(room))
+        if latest and chat_id:
+
+            async def logged() -> bool:
+                return await self.db.run(messages.holds, chat_id, latest)
+
+            if not await _poll(logged, LOG_WAIT_SECONDS):
+                log.warning("%s: the log of %s lags; catching up with what it has", self.nick, room)
+        if room in self.rooms:
+            await self.catch_up(room, unanswered)
+
+    async def _latest_archived(self, room: str) -> str | None:
+        """The stanza-id of the room's latest archived message (MAM), if any."""
+        mam = self.plugin["xep_0313"]
+        try:
+            async for result in mam.iterate(jid=JID(room), reverse=True, rsm={"max": 1}, total=1):
+                return str(result["mam_result"]["id"])
+        except (IqError, IqTimeout) as error:
+            reason = type(error).__name__
+            log.warning("%s cannot read the archive of %s: %s", self.nick, room, reason)
+        return None
 
     def _owns_room(self, room: str) -> bool:
         chat_id = _chat_id(JID(room))
@@ -185,6 +265,16 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
         chat = await self.db.run(chats.get, chat_id)
         if chat is not None and chat.status is self.serves and self.owns(chat.id):
             await self.enter(chat)
+
+
+async def _poll(check: Callable[[], Awaitable[bool]], timeout: float) -> bool:
+    """Ask `check` every LOG_POLL_SECONDS until it says yes (True) or `timeout` passed (False)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(LOG_POLL_SECONDS)
+    return True
 
 
 def _chat_id(room: JID) -> uuid.UUID | None:

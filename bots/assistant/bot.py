@@ -22,7 +22,6 @@ from typing import Any
 
 from slixmpp import JID
 from sqlalchemy import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
 from bots.assistant import handover, ratings, service
 from bots.assistant.handover import Said
@@ -98,15 +97,16 @@ class AssistantBot(RoomBot[RoomState]):
         """Load the embedding model now, not at the first question."""
         self.embedder = await asyncio.to_thread(self.load_embedder)
 
-    async def catch_up(self, room: str) -> None:
+    async def catch_up(self, room: str, unanswered: str | None = None) -> None:
         """Read the chat's log; answer the customer's last message if nobody has yet.
 
-        The customer may have written while the assistant was away (restarted, or
-        the chat just handed back). Messages heard live since the join win.
+        The customer may have written while the assistant was away (restarted, the
+        chat just handed back, the database down). Messages heard live since the
+        join win, unless it is the one (`unanswered`) the assistant could not act on.
         """
         state = self.rooms[room]
         async with state.lock:
-            if state.heard_live:
+            if state.heard_live and unanswered is None:
                 return
             logged = await self.db.run(messages.list_for_chat, state.chat_id, self.cipher)
             rows = [(row, said) for row in logged if (said := handover.said_of(row))]
@@ -115,7 +115,11 @@ class AssistantBot(RoomBot[RoomState]):
             if not rows or rows[-1][1].role != "customer":
                 return
             row, question = rows[-1]
-            if state.first_time(str(row.get("origin_id") or "")):
+            if unanswered is None:
+                take = state.first_time(str(row.get("origin_id") or ""))
+            else:
+                take = row["stanza_id"] == unanswered
+            if take:
                 await self._respond(room, state, question.text)
 
     async def on_room_message(self, message: Any) -> None:
@@ -145,11 +149,7 @@ class AssistantBot(RoomBot[RoomState]):
 
         # Loaded by `prepare` before any room is entered; the fallback only guards the order.
         embedder = self.embedder or await asyncio.to_thread(self.load_embedder)
-        try:
-            reply = await self.db.run(self._decide, state, question, embedder, on_part)
-        except SQLAlchemyError as error:
-            log.warning("cannot answer in %s: %s", room, type(error).__name__)
-            return
+        reply = await self.db.run(self._decide, state, question, embedder, on_part)
         state.said.append(Said("customer", question))
         if reply is None:
             return

@@ -6,7 +6,9 @@ to the live instance with the highest rendezvous weight for it, so every
 instance computes the same owner without talking to the others, and when
 one dies only its rooms move. An instance whose own heartbeat lapsed (its
 database unreachable) may already be counted dead by the others: it owns
-nothing until it beats again.
+nothing until it beats again. Coming back, it still counts the instances it
+saw before for HANDOVER_SECONDS: a database outage lapses them all, and the
+first one back must not take the rooms of the others, who are back a beat later.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class Instances:
         self.live: tuple[str, ...] = ()  # empty until the first beat: owns nothing yet
         self.previous: tuple[str, ...] = ()
         self._last_beat = float("-inf")
+        self._outage_view: tuple[str, ...] = ()  # who was live before the lapse
+        self._grace_until = float("-inf")  # ... and is counted live until then
         self._lapse_told = True  # the listeners know it owns nothing (nothing yet, at the start)
         self._listeners: list[Listener] = []
         self._told: set[asyncio.Task[None]] = set()  # running listeners, kept from the GC
@@ -95,6 +99,7 @@ class Instances:
         was_lapsed = self._lapse_told or self.lapsed
         self._last_beat = self.clock()
         self._lapse_told = False
+        live = self._with_those_coming_back(live, was_lapsed)
         if not was_lapsed and live == self.live:
             return False
         # Coming back (or starting), the rooms others hold are theirs until they leave them.
@@ -102,6 +107,14 @@ class Instances:
         self.live = live
         log.info("bots instance %s sees %d live: %s", self.id, len(live), ", ".join(live))
         return True
+
+    def _with_those_coming_back(self, live: tuple[str, ...], was_lapsed: bool) -> tuple[str, ...]:
+        if was_lapsed and self.live:  # back from an outage, not starting
+            self._outage_view = self.live
+            self._grace_until = self._last_beat + HANDOVER_SECONDS
+        if self._last_beat > self._grace_until:
+            return live
+        return tuple(sorted(set(live) | set(self._outage_view)))
 
     async def join(self) -> None:
         """Beat twice, a beat apart: instances starting at the same moment see each other."""

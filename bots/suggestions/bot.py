@@ -98,26 +98,30 @@ class SuggestBot(RoomBot[RoomState]):
         """A room's state starts with its chat and customer."""
         return RoomState(chat.id, chat.customer_id)
 
-    async def catch_up(self, room: str) -> None:
+    async def catch_up(self, room: str, unanswered: str | None = None) -> None:
         """Learn what was said before the bot came in; offer replies to an unanswered question.
 
         The customer usually asks while the chat waits: the supporter who takes it gets
-        the three suggestions right away. Messages heard live since the join win.
+        the three suggestions right away. Messages heard live since the join win,
+        unless it is the question (`unanswered`) the bot could not act on.
         """
         state = self.rooms[room]
         logged = await self.db.run(messages.list_for_chat, state.chat_id, self.cipher)
-        if state.turns:
-            return
-        turns = [
-            turn
+        said = [
+            (str(row["stanza_id"]), turn)
             for row in logged
             if row["readable"]
             and (turn := turn_of(str(row["kind"]), str(row["sender"]), str(row["body"])))
         ]
-        state.turns.extend(turns)
-        if turns and turns[-1].role == "customer":
-            context = tuple(state.turns)[:-1]
-            await self._suggest(room, state, turns[-1].text, context)
+        if unanswered is None:
+            if state.turns:
+                return
+            state.turns.extend(turn for _, turn in said)
+        elif not said or said[-1][0] != unanswered:
+            return  # answered since, or a newer question was taken up live
+        if said and said[-1][1].role == "customer":
+            context = tuple(turn for _, turn in said[-CONTEXT_TURNS:-1])
+            await self._suggest(room, state, said[-1][1].text, context)
 
     async def on_room_message(self, message: Any) -> None:
         """Remember the turn; a customer's question gets the supporter three replies."""

@@ -94,6 +94,19 @@ def set_cursor(conn: Connection, chat_id: uuid.UUID, stanza_id: str) -> None:
     set_cursors(conn, {chat_id: stanza_id})
 
 
+def holds(conn: Connection, chat_id: uuid.UUID, stanza_id: str) -> bool:
+    """True once the chat's log has this archived message (logged, or complete up to it)."""
+    return bool(
+        conn.execute(
+            text(
+                "SELECT EXISTS (SELECT 1 FROM messages WHERE chat_id = :chat AND stanza_id = :id)"
+                " OR EXISTS (SELECT 1 FROM chats WHERE id = :chat AND log_cursor = :id)"
+            ),
+            {"chat": chat_id, "id": stanza_id},
+        ).scalar_one()
+    )
+
+
 def list_for_chat(
     conn: Connection, chat_id: uuid.UUID, cipher: MessageCipher, *, limit: int = 500
 ) -> list[dict[str, object]]:

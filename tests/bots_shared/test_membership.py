@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
-from bots.instances.membership import EXPIRY_SECONDS, Instances, owner
+from bots.instances.membership import EXPIRY_SECONDS, HANDOVER_SECONDS, Instances, owner
 from bridge.db import Database
 from tests.suggestions.conftest import Databases
 
@@ -66,3 +66,24 @@ async def test_an_instance_that_cannot_reach_the_database_owns_nothing(empty: Da
     instances.db = empty.live
     assert await instances.beat()
     assert all(instances.owns(chat) for chat in CHATS)
+
+
+async def test_the_first_back_from_an_outage_leaves_the_others_their_rooms_for_a_while(
+    empty: Databases,
+) -> None:
+    now = [0.0]
+    first, second = (Instances(empty.live, clock=lambda: now[0]) for _ in range(2))
+    assert await first.beat() and await second.beat() and await first.beat()
+    mine = {chat for chat in CHATS if first.owns(chat)}
+    assert 0 < len(mine) < len(CHATS)
+
+    # Both lapse in a database outage; the second's row expires meanwhile.
+    await empty.live.run(
+        lambda conn: conn.execute(text("UPDATE bot_instances SET seen_at = now() - interval '1h'"))
+    )
+    now[0] += EXPIRY_SECONDS
+    assert await first.beat()  # back first: the second is still counted, for a while
+    assert {chat for chat in CHATS if first.owns(chat)} == mine
+    now[0] += HANDOVER_SECONDS + 0.5
+    assert await first.beat()  # the second did not come back: its rooms are the first's
+    assert all(first.owns(chat) for chat in CHATS)

@@ -1,4 +1,4 @@
-"""The bots process killed with SIGKILL: the assistant answers what was asked meanwhile, once."""
+"""The bots killed, or PostgreSQL restarted: the assistant answers what was asked meanwhile."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 
+import pytest
 from slixmpp import JID
 
+from bridge.postgres import embedded_url, stop_embedded
 from tests.conftest import InChat, eventually, report
 from tests.fakes.openai_server import FakeOpenAI
 from tests.stack import Stack
@@ -43,6 +45,35 @@ async def test_the_assistant_answers_a_question_asked_while_the_bots_were_killed
     print(line)
     report(line)
     assert answers == [2] * len(customers)
+
+
+async def test_the_assistant_answers_a_question_asked_while_postgres_was_down(
+    stack: Stack, customer_in_chat: StartChat, llm_server: FakeOpenAI
+) -> None:
+    data_dir = stack.settings.data_dir
+    if stack.settings.database_url != embedded_url(data_dir):
+        pytest.skip("restarts only the embedded server")
+    llm_server.status = 200
+    llm_server.answer_with(ANSWER)
+    customers = [await customer_in_chat(f"Kundin{n}") for n in range(2)]
+    await eventually(lambda: all(_assistant_in(c) for c in customers) or None, timeout=60)
+
+    await asyncio.to_thread(stop_embedded, data_dir)
+    for customer in customers:
+        customer.client.say(customer.room, QUESTION)
+    await asyncio.sleep(2)
+    await asyncio.to_thread(embedded_url, data_dir)
+    back = time.monotonic()
+    caught_up, answers = await answered_twice(customers, back, timeout=60)
+    line = (
+        f"PostgreSQL restarted (assistant): the question asked while it was down was answered "
+        f"{caught_up:.1f} s after it was back in {len(customers)} of {len(customers)} chats; "
+        f"answers per chat for two questions: {answers}"
+    )
+    print(line)
+    report(line)
+    assert answers == [2] * len(customers)
+    stack.wait_ready()
 
 
 def _assistant_in(customer: InChat) -> bool:
