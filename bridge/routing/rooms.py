@@ -152,7 +152,7 @@ class Rooms:
         live_id = next(
             (
                 element.get("id")
-                for element in message.iterfind(f"{{{SID}}}stanza-id")
+                for element in message.findall(f"{{{SID}}}stanza-id")
                 if element.get("by") == room.jid.bare
             ),
             None,
