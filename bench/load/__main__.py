@@ -2,6 +2,7 @@
 
 .venv/bin/python -m bench.load                      # the full run (about 10 minutes)
 .venv/bin/python -m bench.load --rooms 20 --rounds 1 --idle 200 --logins 100   # a quick look
+.venv/bin/python -m bench.load --idle 0 --product-rates 400,1460   # the product alone
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     add("--generator-cpus", default="1", help="cores for this load generator (first in line)")
     add("--no-tls", action="store_true", help="plain c2s instead of STARTTLS on both systems")
     add("--no-bots", action="store_true", help="the product without its bots (what they cost)")
+    add("--product-rates", type=_rates, default=(),
+        help="msg/s, comma-separated: the product alone, one phase at each rate")  # fmt: skip
     return parser
+
+
+def _rates(text: str) -> tuple[float, ...]:
+    return tuple(float(rate) for rate in text.split(","))
 
 
 def _positive(args: argparse.Namespace) -> None:
@@ -77,6 +84,23 @@ class Round:
     product: Result | None
     ceiling_moderate: Result
     product_moderate: Result
+
+
+async def _product_only(args: argparse.Namespace, systems: Systems) -> None:
+    """One product phase at each of `--product-rates`, after the same warm-up."""
+    recorder = Recorder()
+    product = await connect(
+        await product_fleet(systems.stack, args.rooms, args.rooms_per_supporter),
+        systems.tls,
+        recorder.on_message,
+    )
+    watch = LogWatch(systems.stack.db)
+    for rate in (args.moderate, *args.product_rates):
+        await systems.quiet()
+        result = await run_phase(product, recorder, systems.product_meter, rate, args.seconds,
+                                 watch)  # fmt: skip
+        print(f"  product  {result.line()}; load average {_load()}", flush=True)
+    await product.close()
 
 
 async def _measure(args: argparse.Namespace, systems: Systems) -> list[Round]:
@@ -222,8 +246,11 @@ def _machine() -> str:
          if line.startswith("model name")),
         "unknown CPU",
     )  # fmt: skip
-    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
-    return f"machine: {os.cpu_count()} cores, {model}; load average {load}"
+    return f"machine: {os.cpu_count()} cores, {model}; load average {_load()}"
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 async def _main(args: argparse.Namespace) -> None:
@@ -239,6 +266,9 @@ async def _main(args: argparse.Namespace) -> None:
         if os.geteuid() == 0:  # ahead of the product's processes where they share a core
             os.nice(GENERATOR_NICENESS)
         await systems.quiet()  # the bots load their model first
+        if args.product_rates:
+            await _product_only(args, systems)
+            return
         rounds = await _measure(args, systems)
         _report(args, rounds)
         if args.idle:

@@ -9,14 +9,19 @@ from sqlalchemy import Connection, bindparam, text
 from bridge.metrics.catalog import OPEN_STATUSES
 from bridge.metrics.totals import Totals
 
-# Rows are upserted in key order, so two processes adding at once never deadlock.
-_ADD_COUNTER = text(
-    "INSERT INTO metric_counters (name, value) VALUES (:name, :amount) "
-    "ON CONFLICT (name) DO UPDATE SET value = metric_counters.value + EXCLUDED.value"
+# One statement a table (unnest keeps the arrays' order): the message log adds to them
+# in every batch, and each row of an executemany was a round trip of its own. Rows are
+# upserted in key order, so two processes adding at once never deadlock.
+_ADD_COUNTERS = text(
+    "INSERT INTO metric_counters (name, value)"
+    " SELECT * FROM unnest(CAST(:names AS text[]), CAST(:amounts AS float8[]))"
+    " ON CONFLICT (name) DO UPDATE SET value = metric_counters.value + EXCLUDED.value"
 )
-_ADD_BUCKET = text(
-    "INSERT INTO metric_buckets (name, le, count) VALUES (:name, :le, :count) "
-    "ON CONFLICT (name, le) DO UPDATE SET count = metric_buckets.count + EXCLUDED.count"
+_ADD_BUCKETS = text(
+    "INSERT INTO metric_buckets (name, le, count)"
+    " SELECT * FROM unnest(CAST(:names AS text[]), CAST(:les AS float8[]),"
+    " CAST(:counts AS bigint[]))"
+    " ON CONFLICT (name, le) DO UPDATE SET count = metric_buckets.count + EXCLUDED.count"
 )
 # Open chats are few and `chats_status_created` covers the filter: no scan of ended chats.
 _OPEN_CHATS = text(
@@ -35,15 +40,20 @@ class Snapshot:
 
 def add(conn: Connection, totals: Totals) -> None:
     """Add counter amounts and bucket counts to the shared totals."""
-    counters = [{"name": name, "amount": totals.counters[name]} for name in sorted(totals.counters)]
-    buckets = [
-        {"name": name, "le": le, "count": totals.buckets[(name, le)]}
-        for name, le in sorted(totals.buckets)
-    ]
+    counters = sorted(totals.counters)
+    buckets = sorted(totals.buckets)
     if counters:
-        conn.execute(_ADD_COUNTER, counters)
+        amounts = [totals.counters[name] for name in counters]
+        conn.execute(_ADD_COUNTERS, {"names": counters, "amounts": amounts})
     if buckets:
-        conn.execute(_ADD_BUCKET, buckets)
+        conn.execute(
+            _ADD_BUCKETS,
+            {
+                "names": [name for name, _ in buckets],
+                "les": [le for _, le in buckets],
+                "counts": [totals.buckets[key] for key in buckets],
+            },
+        )
 
 
 def snapshot(conn: Connection) -> Snapshot:

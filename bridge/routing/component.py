@@ -75,11 +75,13 @@ class Bridge(ComponentXMPP):
         self.session_guard = SessionGuard(db, AdminApi(settings))
         self.archiver = Archiver.for_settings(settings, db, archive)
         self.connected_event = asyncio.Event()
+        self._message_tag = f"{{{self.default_ns}}}message"
+        self._body_tag = f"{{{self.default_ns}}}body"
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self.add_event_handler("session_start", self._on_session_start)
         self.add_event_handler("disconnected", self._on_disconnected)
-        self.add_event_handler("groupchat_message", self._on_room_message)
+        self.add_filter("in", self._take_room_message)
         self.add_event_handler("groupchat_presence", self.rooms.note_occupant)
         self.add_event_handler("message", self._on_direct_message)
 
@@ -148,7 +150,7 @@ class Bridge(ComponentXMPP):
         room = await self.rooms.join(chat)
         last = chat.log_cursor
         async for stanza_id, message, stamp in archived_after(self, room.jid, self.rooms.me, last):
-            entry = self.rooms.to_log(room, message, stamp, stanza_id)
+            entry = self.rooms.to_log(room, message.xml, stamp, stanza_id)
             if entry is not None:
                 self.message_log.add(entry, complete_up_to=False)
             last = stanza_id
@@ -158,13 +160,28 @@ class Bridge(ComponentXMPP):
         room.in_sync = True
         return room
 
-    def _on_room_message(self, message: Any) -> None:
-        room = self.rooms.get(message["from"].bare)
-        if room is None or message.xml.find("{urn:xmpp:delay}delay") is not None:
-            return
-        entry = self.rooms.to_log(room, message)
-        if entry is not None:
-            self.message_log.add(entry, complete_up_to=room.in_sync)
+    def _take_room_message(self, stanza: Any) -> Any:
+        """Log a joined room's message with a body and keep it from slixmpp's handlers.
+
+        The bridge receives every room message; matching each against all of
+        slixmpp's handlers (and copying it for each match) cost more than logging
+        it, and no handler of the bridge wants them. Anything else passes on.
+        """
+        xml = stanza.xml
+        if (
+            xml.tag != self._message_tag
+            or xml.get("type") != "groupchat"
+            or xml.find(self._body_tag) is None
+        ):
+            return stanza
+        room = self.rooms.get(stanza["from"].bare)
+        if room is None:
+            return stanza
+        if xml.find("{urn:xmpp:delay}delay") is None:  # not the history replayed on joining
+            entry = self.rooms.to_log(room, xml)
+            if entry is not None:
+                self.message_log.add(entry, complete_up_to=room.in_sync)
+        return None
 
     async def _on_direct_message(self, message: Any) -> None:
         if message["type"] not in ("chat", "normal") or not message["body"]:
