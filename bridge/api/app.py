@@ -28,6 +28,7 @@ from bridge.accounts import endpoints as accounts
 from bridge.accounts.passwords import PasswordRejected
 from bridge.accounts.service import AccountError, AccountExists
 from bridge.accounts.throttle import LoginThrottle
+from bridge.accounts.verified_tokens import VerifiedTokens
 from bridge.api import health, pages
 from bridge.archive import endpoints as archive_endpoints
 from bridge.chats import endpoints as chats
@@ -67,6 +68,7 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
     app.state.settings = settings
     app.state.engine = engine
     app.state.throttle = LoginThrottle()
+    app.state.verified_tokens = VerifiedTokens()
     app.state.cipher = MessageCipher(KeyStore.for_messages(settings))
     app.state.archive = archive
     app.state.archive_cipher = MessageCipher(KeyStore.for_archive(settings))
