@@ -168,7 +168,7 @@ def _token_login(
     if known is None:
         try:
             claims = tokens.decode(token, secret)
-            known = Verified(claims, _holder(conn, claims).localpart)
+            known = Verified(claims, _localpart(conn, claims))
         except tokens.InvalidToken:
             return False
         verified.add(token, known)
@@ -179,6 +179,13 @@ def _token_login(
     return repository.record_token_login(
         conn, claims.user_id, claims.role, claims.issued_at, expires
     )
+
+
+def _localpart(conn: Connection, claims: tokens.Claims) -> str:
+    """The token holder's localpart; the login's write checks the rest (enabled, role, cut-off)."""
+    if claims.role == "user":  # a customer's localpart is their id (`User.localpart`): no read
+        return str(claims.user_id)
+    return _holder(conn, claims).localpart
 
 
 def user_exists(conn: Connection, *, localpart: str) -> bool:
