@@ -3,6 +3,7 @@
 .venv/bin/python -m bench.load                      # the full run (about 10 minutes)
 .venv/bin/python -m bench.load --rooms 20 --rounds 1 --idle 200 --logins 100   # a quick look
 .venv/bin/python -m bench.load --idle 0 --product-rates 400,1460   # the product alone
+.venv/bin/python -m bench.load --logins-only --idle 2000 --logins 2000          # logins alone
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     add("--no-bots", action="store_true", help="the product without its bots (what they cost)")
     add("--product-rates", type=_rates, default=(),
         help="msg/s, comma-separated: the product alone, one phase at each rate")  # fmt: skip
+    add("--logins-only", action="store_true",
+        help="skip the throughput rounds: only the login rate and idle connections")  # fmt: skip
     return parser
 
 
@@ -226,6 +229,8 @@ def _report_idle(idle: IdleResult) -> None:
         rate = idle.logins_per_second
         _target(f"extauth logins/s ({idle.timed} fresh customers, {CONCURRENCY} at a time)",
                 f"{rate:.0f}", rate >= 200, "≥ 200")  # fmt: skip
+        cpu = ", ".join(f"{name} {value:.0f}" for name, value in idle.cpu_us_per_login.items())
+        print(f"  CPU per login (µs): {cpu}; generator {idle.generator_cpu:.0%} of a core")
     before, after = idle.rss_before / 2**20, idle.rss_after / 2**20
     print(f"  idle customer connections on one node: {idle.connected} connected, "
           f"{idle.failed} refused; ejabberd RSS {before:.0f} -> {after:.0f} MiB: "
@@ -269,13 +274,12 @@ async def _main(args: argparse.Namespace) -> None:
         if args.product_rates:
             await _product_only(args, systems)
             return
-        rounds = await _measure(args, systems)
-        _report(args, rounds)
+        if not args.logins_only:
+            _report(args, await _measure(args, systems))
         if args.idle:
             await systems.quiet()
-            beam = systems.product_pieces[0].pid
-            _report_idle(await idle_connections(systems.stack, beam, systems.tls, args.idle,
-                                                args.logins))  # fmt: skip
+            _report_idle(await idle_connections(systems.stack, systems.product_pieces,
+                                                systems.tls, args.idle, args.logins))  # fmt: skip
     finally:
         systems.stop()
 

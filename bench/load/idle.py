@@ -5,8 +5,8 @@ Customers are guest accounts with session tokens, minted as the api mints them
 the login). Each logs in over c2s with its token as the password — the whole
 path: TCP, STARTTLS, SASL PLAIN through ejabberd's extauth program and the api,
 resource binding, presence — and stays connected. The first `timed` logins give
-the login rate; the node's resident memory before and after all of them gives
-the memory per connection.
+the login rate and the CPU each measured process spent per login; the node's
+resident memory before and after all of them gives the memory per connection.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from bench.load.procs import rss_bytes
+from bench.load.procs import Meter, Piece, rss_bytes
 from bench.load.xmpp import Account, Client
 from bridge.accounts import service as accounts
 from bridge.settings import Settings
@@ -34,6 +34,8 @@ class IdleResult:
 
     timed: int
     logins_per_second: float
+    cpu_us_per_login: dict[str, float]
+    generator_cpu: float  # share of one core while the timed logins ran
     connected: int
     failed: int
     rss_before: int
@@ -56,15 +58,19 @@ def _guests(conn: Connection, count: int, settings: Settings) -> list[tuple[str,
 
 
 async def idle_connections(
-    stack: Stack, beam_pid: int, tls: ssl.SSLContext | None, count: int, timed: int
+    stack: Stack, pieces: list[Piece], tls: ssl.SSLContext | None, count: int, timed: int
 ) -> IdleResult:
-    """Log `count` fresh customers in (timing the first `timed`), keep them, measure memory."""
+    """Log `count` fresh customers in (timing the first `timed`), keep them, measure memory.
+
+    `pieces` are the product's measured processes, ejabberd's first.
+    """
     settings = stack.settings
     guests = await stack.db.run(_guests, count, settings)
     clients = [
         Client(Account(jid, token, settings.xmpp_host, settings.xmpp_port), tls)
         for jid, token in guests
     ]
+    beam_pid = pieces[0].pid
     rss_before = rss_bytes(beam_pid)
     gate = asyncio.Semaphore(CONCURRENCY)
     failures = 0
@@ -78,12 +84,17 @@ async def idle_connections(
                 failures += 1
                 await client.close()
 
+    meter = Meter(pieces)
     started = time.monotonic()
     await asyncio.gather(*(login(client) for client in clients[:timed]))
     rate = timed / (time.monotonic() - started) if timed else 0.0
+    used, generator_cpu = meter.read()
+    per_login = {name: seconds * 1e6 / max(timed, 1) for name, seconds in used.items()}
     await asyncio.gather(*(login(client) for client in clients[timed:]))
     await asyncio.sleep(SETTLE_SECONDS)
     connected = sum(client.online for client in clients)
-    result = IdleResult(timed, rate, connected, failures, rss_before, rss_bytes(beam_pid))
+    result = IdleResult(
+        timed, rate, per_login, generator_cpu, connected, failures, rss_before, rss_bytes(beam_pid)
+    )
     await asyncio.gather(*(client.close() for client in clients))
     return result

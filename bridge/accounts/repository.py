@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, func, insert, or_, select
+from sqlalchemy import Connection, Row, func, insert, literal, null, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
@@ -110,6 +110,33 @@ def record_xmpp_login(conn: Connection, user_id: uuid.UUID, token_exp: datetime 
         .values(user_id=user_id, **values)
         .on_conflict_do_update(index_elements=["user_id"], set_=values)
     )
+
+
+def record_token_login(
+    conn: Connection, user_id: uuid.UUID, role: str, issued_at: int, token_exp: datetime
+) -> bool:
+    """Remember an XMPP login with a session token, if the token still holds; True if it did.
+
+    One statement both checks and records: the user is enabled, still has the
+    token's role, and has not revoked tokens minted at `issued_at` (the rule of
+    `tokens.is_revoked`) — so a cached verification never outlives a revocation.
+    """
+    valid = users.c.tokens_valid_after.is_(None) | (
+        users.c.tokens_valid_after <= func.to_timestamp(issued_at)
+    )
+    holder = select(users.c.id, literal(token_exp), func.now(), null()).where(
+        users.c.id == user_id, ~users.c.disabled, users.c.role == role, valid
+    )
+    columns = ["user_id", "token_exp", "logged_in_at", "ended_at"]
+    statement = upsert(xmpp_logins).from_select(columns, holder)
+    excluded = statement.excluded
+    recorded = conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={"token_exp": excluded.token_exp, "logged_in_at": func.now(), "ended_at": None},
+        ).returning(xmpp_logins.c.user_id)
+    ).first()
+    return recorded is not None
 
 
 def xmpp_logins_to_end(conn: Connection) -> list[User]:

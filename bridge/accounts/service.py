@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bridge.accounts import bots, passwords, repository, tokens
 from bridge.accounts.repository import User
+from bridge.accounts.verified_tokens import Verified, VerifiedTokens
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 
@@ -93,7 +94,10 @@ def _insert(conn: Connection, **values: str) -> User:
 
 def user_for_token(conn: Connection, token: str, secret: str) -> User:
     """Return the enabled user a valid, unrevoked token belongs to; raise `InvalidToken`."""
-    claims = tokens.decode(token, secret)
+    return _holder(conn, tokens.decode(token, secret))
+
+
+def _holder(conn: Connection, claims: tokens.Claims) -> User:
     user = repository.get(conn, claims.user_id)
     if user is None or user.disabled or user.role != claims.role:
         raise tokens.InvalidToken("unknown or disabled user")
@@ -102,11 +106,13 @@ def user_for_token(conn: Connection, token: str, secret: str) -> User:
     return user
 
 
-def mint_token(user: User, secret: str) -> str:
+def mint_token(user: User, secret: str, verified: VerifiedTokens | None = None) -> str:
     """A session token for the user that their latest cut-off does not already revoke.
 
     Tokens carry whole seconds, so one minted in the same second as a cut-off would
     count as older than it: such a sign-in waits for the next second (at most one).
+    A token minted here is valid by construction: it enters `verified` at once, so
+    the customer's first XMPP login skips its verification.
     """
     now = time.time()
     if user.tokens_valid_after is not None:
@@ -114,7 +120,10 @@ def mint_token(user: User, secret: str) -> str:
         if now < earliest:
             time.sleep(earliest - now)
             now = earliest
-    return tokens.mint(user.id, user.role, secret, now=now)
+    token = tokens.mint(user.id, user.role, secret, now=now)
+    if verified is not None:
+        verified.add(token, Verified(tokens.decode(token, secret), user.localpart))
+    return token
 
 
 def revoke_tokens(conn: Connection, user: User) -> None:
@@ -123,7 +132,13 @@ def revoke_tokens(conn: Connection, user: User) -> None:
 
 
 def check_xmpp_login(
-    conn: Connection, *, localpart: str, password: str, secret: str, bot_password: str
+    conn: Connection,
+    *,
+    localpart: str,
+    password: str,
+    secret: str,
+    bot_password: str,
+    verified: VerifiedTokens,
 ) -> bool:
     """Decide an XMPP login: a session token of that user, a staff member's password, or a bot's.
 
@@ -133,7 +148,9 @@ def check_xmpp_login(
     if bots.is_bot(localpart):
         return bots.check_login(localpart, password, bot_password)
     if password.count(".") == 2:
-        return _token_login(conn, localpart=localpart, token=password, secret=secret)
+        return _token_login(
+            conn, localpart=localpart, token=password, secret=secret, verified=verified
+        )
     staff = repository.get_by_localpart(conn, localpart)
     staff_hash = staff.password_hash if staff and staff.is_staff and not staff.disabled else None
     if not passwords.verify(password, staff_hash):
@@ -143,16 +160,32 @@ def check_xmpp_login(
     return True
 
 
-def _token_login(conn: Connection, *, localpart: str, token: str, secret: str) -> bool:
-    try:
-        user = user_for_token(conn, token, secret)
-    except tokens.InvalidToken:
+def _token_login(
+    conn: Connection, *, localpart: str, token: str, secret: str, verified: VerifiedTokens
+) -> bool:
+    """A token login: verified once per process, checked against revocation every time."""
+    known = verified.get(token)
+    if known is None:
+        try:
+            claims = tokens.decode(token, secret)
+            known = Verified(claims, _localpart(conn, claims))
+        except tokens.InvalidToken:
+            return False
+        verified.add(token, known)
+    if known.localpart != localpart:
         return False
-    if user.localpart != localpart:
-        return False
-    expires = datetime.fromtimestamp(tokens.decode(token, secret).exp, UTC)
-    repository.record_xmpp_login(conn, user.id, expires)
-    return True
+    claims = known.claims
+    expires = datetime.fromtimestamp(claims.exp, UTC)
+    return repository.record_token_login(
+        conn, claims.user_id, claims.role, claims.issued_at, expires
+    )
+
+
+def _localpart(conn: Connection, claims: tokens.Claims) -> str:
+    """The token holder's localpart; the login's write checks the rest (enabled, role, cut-off)."""
+    if claims.role == "user":  # a customer's localpart is their id (`User.localpart`): no read
+        return str(claims.user_id)
+    return _holder(conn, claims).localpart
 
 
 def user_exists(conn: Connection, *, localpart: str) -> bool:

@@ -52,5 +52,8 @@ def decode(token: str, secret: str) -> Claims:
 
 
 def is_revoked(claims: Claims, tokens_valid_after: datetime | None) -> bool:
-    """True when the token was minted before the user's cut-off time."""
+    """True when the token was minted before the user's cut-off time.
+
+    `repository.record_token_login` applies the same rule in SQL, atomically with the login.
+    """
     return tokens_valid_after is not None and claims.issued_at < tokens_valid_after.timestamp()

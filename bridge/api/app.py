@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response, status
@@ -28,7 +27,9 @@ from bridge.accounts import endpoints as accounts
 from bridge.accounts.passwords import PasswordRejected
 from bridge.accounts.service import AccountError, AccountExists
 from bridge.accounts.throttle import LoginThrottle
+from bridge.accounts.verified_tokens import VerifiedTokens
 from bridge.api import health, pages
+from bridge.api.security_headers import SecurityHeaders
 from bridge.archive import endpoints as archive_endpoints
 from bridge.chats import endpoints as chats
 from bridge.chats.service import ChatNotFound, ReplyRefused, TransferRefused
@@ -67,6 +68,7 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
     app.state.settings = settings
     app.state.engine = engine
     app.state.throttle = LoginThrottle()
+    app.state.verified_tokens = VerifiedTokens()
     app.state.cipher = MessageCipher(KeyStore.for_messages(settings))
     app.state.archive = archive
     app.state.archive_cipher = MessageCipher(KeyStore.for_archive(settings))
@@ -98,7 +100,7 @@ def create_app(settings: Settings, engine: Engine, archive: Database) -> FastAPI
     pages.mount_static(app)
     for error, code in ERRORS.items():
         app.add_exception_handler(error, _answer_with(code))
-    app.middleware("http")(_security_headers(settings))
+    app.add_middleware(SecurityHeaders, settings=settings)
     return app
 
 
@@ -119,31 +121,3 @@ def _answer_with(code: int) -> Callable[[Request, Exception], Awaitable[Response
         return JSONResponse({"detail": str(error)}, status_code=code)
 
     return handler
-
-
-def _security_headers(
-    settings: Settings,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    ws = settings.public_websocket_url
-    policy = (
-        f"default-src 'self'; connect-src 'self' {ws}; img-src 'self' data:; "
-        "style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-    )
-
-    async def add_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        if settings.tls:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if not request.url.path.startswith(("/docs", "/redoc")):  # Swagger UI loads a CDN
-            response.headers["Content-Security-Policy"] = policy
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        health.observe(request.method, path, response.status_code, time.perf_counter() - started)
-        return response
-
-    return add_headers

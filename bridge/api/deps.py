@@ -13,6 +13,7 @@ from bridge.accounts import service as accounts
 from bridge.accounts.repository import User
 from bridge.accounts.throttle import LoginThrottle
 from bridge.accounts.tokens import InvalidToken
+from bridge.accounts.verified_tokens import VerifiedTokens
 from bridge.messages.crypto import MessageCipher
 from bridge.settings import Settings
 
@@ -94,6 +95,15 @@ def get_throttle(request: Request) -> LoginThrottle:
 
 
 Throttle = Annotated[LoginThrottle, Depends(get_throttle)]
+
+
+async def get_verified_tokens(request: Request) -> VerifiedTokens:
+    """The session tokens this process has verified (async: no worker thread for a lookup)."""
+    verified: VerifiedTokens = request.app.state.verified_tokens
+    return verified
+
+
+TokenCache = Annotated[VerifiedTokens, Depends(get_verified_tokens)]
 
 
 def get_cipher(request: Request) -> MessageCipher:

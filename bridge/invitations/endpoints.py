@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from bridge.accounts.endpoints import session_for
-from bridge.api.deps import AppSettings, CurrentSupporter, DbConn
+from bridge.api.deps import AppSettings, CurrentSupporter, DbConn, TokenCache
 from bridge.api.pages import WEBCLIENT
 from bridge.chats.schemas import ChatOut
 from bridge.invitations import service
@@ -49,12 +49,12 @@ def create_invitation(
 
 @router.post("/api/invitations/{code}/accept")
 def accept_invitation(
-    code: str, body: AcceptIn, conn: DbConn, settings: AppSettings
+    code: str, body: AcceptIn, conn: DbConn, settings: AppSettings, verified: TokenCache
 ) -> AcceptedOut:
     """Come in through a link: a session bound to the invited chat."""
     name = body.display_name.strip() if body.display_name else None
     customer, chat = service.accept(conn, code=code, display_name=name)
-    session = session_for(customer, settings)
+    session = session_for(customer, settings, verified)
     return AcceptedOut(**session.model_dump(), chat=ChatOut.of(chat))
 
 

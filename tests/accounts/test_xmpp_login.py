@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 
 import jwt
 import pytest
 
+from bridge.accounts import repository, service, tokens
 from bridge.xmpp_server.control import EjabberdError
 from tests.conftest import Person
 from tests.stack import Stack
@@ -70,6 +73,58 @@ async def test_bad_xmpp_credentials_are_refused(
     client = Client(jid, password)
     with pytest.raises(PermissionError):
         await client.login(stack.settings.xmpp_port)
+
+
+async def _logs_in(stack: Stack, jid: str, password: str) -> bool:
+    client = Client(jid, password)
+    try:
+        await client.login(stack.settings.xmpp_port)
+    except PermissionError:
+        return False
+    await client.logout()
+    return True
+
+
+async def test_a_known_token_is_refused_once_revoked_by_another_api_process(
+    stack: Stack, make_guest: Callable[[str], Person]
+) -> None:
+    mia = make_guest("Mia")  # the api minted the token: it knows it as verified
+    assert await _logs_in(stack, mia.jid, mia.token)
+    await asyncio.sleep(1.05)  # the cut-off must fall after the token's second
+    # Straight in the database, as another api process's logout would: nothing evicts.
+    user = stack.db.run_sync(lambda conn: repository.get(conn, uuid.UUID(mia.user_id)))
+    assert user is not None
+    stack.db.run_sync(lambda conn: service.revoke_tokens(conn, user))
+    assert not await _logs_in(stack, mia.jid, mia.token)
+
+
+async def test_a_known_token_of_a_disabled_supporter_is_refused(
+    stack: Stack, make_supporter: Callable[..., Person]
+) -> None:
+    sam = make_supporter("Sam")
+    assert await _logs_in(stack, sam.jid, sam.token)
+    stack.db.run_sync(lambda conn: repository.update(conn, uuid.UUID(sam.user_id), disabled=True))
+    assert not await _logs_in(stack, sam.jid, sam.token)
+
+
+async def test_a_known_token_is_refused_once_expired(
+    stack: Stack, make_guest: Callable[[str], Person]
+) -> None:
+    mia = make_guest("Mia")
+    issued = time.time() - tokens.LIFETIME_SECONDS + 2
+    short = tokens.mint(uuid.UUID(mia.user_id), "user", stack.settings.jwt_secret, now=issued)
+    assert await _logs_in(stack, mia.jid, short)  # verified once, remembered until it expires
+    await asyncio.sleep(max(0.0, int(issued) + tokens.LIFETIME_SECONDS - time.time()) + 0.1)
+    assert not await _logs_in(stack, mia.jid, short)
+
+
+async def test_a_known_token_logs_in_only_as_its_own_user(
+    stack: Stack, make_guest: Callable[[str], Person]
+) -> None:
+    mia, noah = make_guest("Mia"), make_guest("Noah")
+    assert await _logs_in(stack, mia.jid, mia.token)
+    assert not await _logs_in(stack, noah.jid, mia.token)
+    assert await _logs_in(stack, mia.jid, mia.token)
 
 
 def test_registration_over_xmpp_is_off(stack: Stack) -> None:

@@ -105,9 +105,11 @@ def test_the_ceiling_is_the_products_config_without_the_product(
 
 
 async def test_customers_log_in_with_their_tokens_and_stay_connected(stack: Stack) -> None:
-    idle = await idle_connections(stack, find_beam(stack.settings.ejabberd_node), None, 20, 10)
+    beam = Piece("ejabberd", find_beam(stack.settings.ejabberd_node))
+    idle = await idle_connections(stack, [beam], None, 20, 10)
     assert (idle.connected, idle.failed) == (20, 0)
     assert idle.logins_per_second > 0
+    assert idle.cpu_us_per_login["ejabberd"] > 0
     assert idle.rss_after > 0
 
 
