@@ -162,7 +162,7 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
                 )
                 return
             log.info("%s in %s", self.nick, chat.room_jid)
-        await self._guarded(chat.room_jid, None, self._catch_up_when_logged(chat.room_jid))
+        await self._guarded(chat.room_jid, self._catch_up_when_logged(chat.room_jid))
 
     def heard(self, message: Any) -> State | None:
         """The room's state if the message is a live one from someone else there, else None."""
@@ -191,11 +191,10 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
         # Right after a view change the room may still relay to an instance leaving it.
         room = message["from"].bare
         if self._owns_room(room):
-            stanza_id = str(message["stanza_id"]["id"]) or None
-            await self._guarded(room, stanza_id, self.on_room_message(message))
+            await self._guarded(room, self.on_room_message(message), message)
 
-    async def _guarded(self, room: str, unanswered: str | None, work: Awaitable[None]) -> None:
-        """Do the room's work; if the database is down, catch up once it is back."""
+    async def _guarded(self, room: str, work: Awaitable[None], message: Any = None) -> None:
+        """Do the room's work (on `message`); if the database is down, catch up once it is back."""
         try:
             await work
         except SQLAlchemyError as error:
@@ -205,6 +204,7 @@ class RoomBot(slixmpp.ClientXMPP, ABC, Generic[State]):
                 room,
                 type(error).__name__,
             )
+            unanswered = (str(message["stanza_id"]["id"]) or None) if message is not None else None
             self._catch_up_later(room, unanswered)
 
     def _catch_up_later(self, room: str, unanswered: str | None) -> None:
