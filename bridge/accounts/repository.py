@@ -6,9 +6,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, func, insert, literal, null, or_, select
+from sqlalchemy import Connection, Integer, Row, bindparam, func, insert, null, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.sql.dml import ReturningInsert
 
 from bridge.db import users, xmpp_logins
 
@@ -112,6 +113,31 @@ def record_xmpp_login(conn: Connection, user_id: uuid.UUID, token_exp: datetime 
     )
 
 
+def _token_login_statement() -> ReturningInsert[tuple[uuid.UUID]]:
+    """The statement of `record_token_login`, built once: every login runs it."""
+    issued_at = bindparam("issued_at", type_=Integer())
+    valid = users.c.tokens_valid_after.is_(None) | (
+        users.c.tokens_valid_after <= func.to_timestamp(issued_at)
+    )
+    token_exp = bindparam("token_exp", type_=xmpp_logins.c.token_exp.type)
+    holder = select(users.c.id, token_exp, func.now(), null()).where(
+        users.c.id == bindparam("user_id"),
+        ~users.c.disabled,
+        users.c.role == bindparam("role"),
+        valid,
+    )
+    columns = ["user_id", "token_exp", "logged_in_at", "ended_at"]
+    statement = upsert(xmpp_logins).from_select(columns, holder)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={"token_exp": excluded.token_exp, "logged_in_at": func.now(), "ended_at": None},
+    ).returning(xmpp_logins.c.user_id)
+
+
+_TOKEN_LOGIN = _token_login_statement()
+
+
 def record_token_login(
     conn: Connection, user_id: uuid.UUID, role: str, issued_at: int, token_exp: datetime
 ) -> bool:
@@ -121,22 +147,8 @@ def record_token_login(
     token's role, and has not revoked tokens minted at `issued_at` (the rule of
     `tokens.is_revoked`) — so a cached verification never outlives a revocation.
     """
-    valid = users.c.tokens_valid_after.is_(None) | (
-        users.c.tokens_valid_after <= func.to_timestamp(issued_at)
-    )
-    holder = select(users.c.id, literal(token_exp), func.now(), null()).where(
-        users.c.id == user_id, ~users.c.disabled, users.c.role == role, valid
-    )
-    columns = ["user_id", "token_exp", "logged_in_at", "ended_at"]
-    statement = upsert(xmpp_logins).from_select(columns, holder)
-    excluded = statement.excluded
-    recorded = conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=["user_id"],
-            set_={"token_exp": excluded.token_exp, "logged_in_at": func.now(), "ended_at": None},
-        ).returning(xmpp_logins.c.user_id)
-    ).first()
-    return recorded is not None
+    values = {"user_id": user_id, "role": role, "issued_at": issued_at, "token_exp": token_exp}
+    return conn.execute(_TOKEN_LOGIN, values).first() is not None
 
 
 def xmpp_logins_to_end(conn: Connection) -> list[User]:
