@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from bench.load.phase import percentile
 from bench.load.procs import Meter, Piece, rss_bytes
 from bench.load.xmpp import Account, Client
 from bridge.accounts import service as accounts
@@ -34,6 +35,7 @@ class IdleResult:
 
     timed: int
     logins_per_second: float
+    login_seconds: tuple[float, float, float]  # p50, p99 and slowest of the timed logins
     cpu_us_per_login: dict[str, float]
     generator_cpu: float  # share of one core while the timed logins ran
     connected: int
@@ -74,12 +76,15 @@ async def idle_connections(
     rss_before = rss_bytes(beam_pid)
     gate = asyncio.Semaphore(CONCURRENCY)
     failures = 0
+    durations: list[float] = []
 
     async def login(client: Client) -> None:
         nonlocal failures
         async with gate:
+            began = time.monotonic()
             try:
                 await client.login("web")
+                durations.append(time.monotonic() - began)
             except (OSError, PermissionError, RuntimeError, TimeoutError):
                 failures += 1
                 await client.close()
@@ -88,13 +93,22 @@ async def idle_connections(
     started = time.monotonic()
     await asyncio.gather(*(login(client) for client in clients[:timed]))
     rate = timed / (time.monotonic() - started) if timed else 0.0
+    times = _login_times(durations)
     used, generator_cpu = meter.read()
     per_login = {name: seconds * 1e6 / max(timed, 1) for name, seconds in used.items()}
     await asyncio.gather(*(login(client) for client in clients[timed:]))
     await asyncio.sleep(SETTLE_SECONDS)
     connected = sum(client.online for client in clients)
+    rss_after = rss_bytes(beam_pid)
     result = IdleResult(
-        timed, rate, per_login, generator_cpu, connected, failures, rss_before, rss_bytes(beam_pid)
+        timed, rate, times, per_login, generator_cpu, connected, failures, rss_before, rss_after
     )
     await asyncio.gather(*(client.close() for client in clients))
     return result
+
+
+def _login_times(durations: list[float]) -> tuple[float, float, float]:
+    """p50, p99 and the slowest: a login held up (a dropped SYN waits 1 s and more) shows."""
+    if not durations:
+        return (0.0, 0.0, 0.0)
+    return (percentile(durations, 0.50), percentile(durations, 0.99), max(durations))

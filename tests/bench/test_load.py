@@ -109,6 +109,8 @@ async def test_customers_log_in_with_their_tokens_and_stay_connected(stack: Stac
     idle = await idle_connections(stack, [beam], None, 20, 10)
     assert (idle.connected, idle.failed) == (20, 0)
     assert idle.logins_per_second > 0
+    p50, p99, slowest = idle.login_seconds
+    assert 0 < p50 <= p99 <= slowest < 5
     assert idle.cpu_us_per_login["ejabberd"] > 0
     assert idle.rss_after > 0
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
+
 from bridge.settings import Settings
 from bridge.xmpp_server.config import Layout, layout_for, render_yaml
 from bridge.xmpp_server.storage import SqlStorage
@@ -47,3 +49,13 @@ def test_a_second_node_on_the_same_host_keeps_its_own_folders(tmp_path: Path) ->
     second = layout_for(Settings(data_dir=tmp_path, ejabberd_dir=tmp_path / "node2"))
     assert first.root == tmp_path.resolve() / "ejabberd"
     assert second.spool == tmp_path.resolve() / "node2" / "spool"
+
+
+def test_public_listeners_queue_a_burst_of_new_connections(tmp_path: Path) -> None:
+    """ejabberd's default accept queue of 5 drops a reconnect storm's SYNs (1-7 s retries)."""
+    settings = Settings(data_dir=tmp_path)
+    text = render_yaml(settings, Layout(tmp_path), tmp_path / "x", tmp_path / "s", storage=STORAGE)
+    listeners = yaml.safe_load(text)["listen"]
+    c2s = [item for item in listeners if item["module"] == "ejabberd_c2s"]
+    web = [item for item in listeners if "/xmpp-websocket" in item.get("request_handlers", "")]
+    assert [item["backlog"] for item in c2s + web] == [1024, 1024]
