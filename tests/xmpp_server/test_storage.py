@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from psycopg2 import sql
 from sqlalchemy import text
 
 from bridge.postgres import embedded_url
@@ -61,6 +62,29 @@ def test_a_configured_url_is_used_as_it_is(stack: Stack) -> None:
     embedded = storage.prepare(stack.settings)
     configured = stack.settings.model_copy(update={"ejabberd_database_url": embedded.url})
     assert storage.prepare(configured) == embedded
+
+
+def test_beside_a_live_database_over_tcp_ejabberd_gets_its_own_database(stack: Stack) -> None:
+    """Production without a URL of its own: ejabberd's database is `<live>_ejabberd` there."""
+    server = storage.prepare(stack.settings)  # a server that takes password logins over TCP
+    live, password = f"live_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    admin = psycopg2.connect(embedded_url(stack.settings.data_dir, server=storage.EMBEDDED))
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            name = sql.Identifier(live)
+            create_role = sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}")
+            cursor.execute(create_role.format(name, sql.Literal(password)))
+            cursor.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(name, name))
+    finally:
+        admin.close()
+    url = f"postgresql://{live}:{password}@{server.host}:{server.port}/{live}"
+    settings = stack.settings.model_copy(update={"database_url": url})
+
+    prepared = storage.prepare(settings)
+    assert (prepared.database, prepared.username) == (f"{live}_ejabberd", live)
+    assert archived_bodies(prepared, "any room") == []  # ejabberd's tables, readable as it
+    assert storage.prepare(settings) == prepared  # a second start finds everything in place
 
 
 @pytest.mark.parametrize(
